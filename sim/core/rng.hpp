@@ -1,0 +1,191 @@
+#pragma once
+// Counter-based random numbers: every draw is a pure function of
+// (seed, stream, step, agent id, draw index) through Random123's Philox4x32-10.
+// There is no generator state to share, so results do not depend on thread count,
+// scheduling or where an agent sits in an array, and a policy run and its counterfactual
+// use the same number for the same (agent, month, purpose) even after they diverge.
+#include <Random123/philox.h>
+
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace pzsim {
+
+// Purposes of randomness. Each has its own stream so adding draws to one rule never
+// shifts the numbers another rule sees. Append only: renumbering changes every result.
+enum class Stream : std::uint32_t {
+  kTest = 0,
+  kCityGeneration = 1,
+  kFirmInit = 2,
+  kConsumerInit = 3,
+  kExpectations = 4,
+  kMarketEntry = 5,
+  kMarketExit = 6,
+  kAdoption = 7,
+  kShopping = 8,
+  kConsideration = 9,
+  kSuspension = 10,
+  kFirmExit = 11,
+  kRelocation = 12,
+  kBirths = 13,
+  kImportShopping = 14,
+  kImportAdoption = 15,
+  kFulfilment = 16,
+  kRelabel = 17,
+};
+
+inline constexpr double kTwoPi = 6.283185307179586476925286766559;
+
+// One (seed, stream, step, agent) coordinate; successive calls consume successive draw
+// indices. Cheap to construct: build one where it is needed, never store or share it.
+class RandomStream {
+ public:
+  RandomStream(std::uint64_t seed, Stream stream, std::uint32_t step, std::uint64_t agent_id)
+      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
+        stream_(static_cast<std::uint32_t>(stream)),
+        step_(step),
+        agent_(agent_id) {}
+
+  // 128 random bits for draw index `draw`; callers normally use the typed helpers.
+  r123::Philox4x32::ctr_type block(std::uint32_t draw) const {
+    // Agent ids may exceed 2^32 at full scale, so the high id bits are folded into the
+    // stream word (streams stay below 2^16).
+    const std::uint32_t hi = static_cast<std::uint32_t>(agent_ >> 32);
+    r123::Philox4x32::ctr_type ctr{{stream_ | (hi << 16), step_,
+                                    static_cast<std::uint32_t>(agent_), draw}};
+    return r123::Philox4x32{}(ctr, key_);
+  }
+
+  // Uniform on the open interval (0, 1) with 53 random bits.
+  double uniform() {
+    const auto r = block(draw_++);
+    return to_open01(r[0], r[1]);
+  }
+  // Uniform integer in [0, n); n > 0. Multiply-shift on 64 bits: bias below 2^-32 for
+  // any n this model uses.
+  std::uint64_t below(std::uint64_t n) {
+    const auto r = block(draw_++);
+    const std::uint64_t x = (static_cast<std::uint64_t>(r[0]) << 32) | r[1];
+    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(x) * n) >> 64);
+  }
+  bool bernoulli(double p) { return uniform() < p; }
+  // Standard normal by Box-Muller from one 128-bit block.
+  double normal() {
+    const auto r = block(draw_++);
+    const double u1 = to_open01(r[0], r[1]);
+    const double u2 = to_open01(r[2], r[3]);
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
+  }
+  double normal(double mean, double sd) { return mean + sd * normal(); }
+  // Lognormal with the given parameters of the underlying normal.
+  double lognormal(double mu, double sigma) { return std::exp(mu + sigma * normal()); }
+  // Pareto with scale x_min and shape alpha (inverse CDF).
+  double pareto(double x_min, double alpha) { return x_min * std::pow(uniform(), -1.0 / alpha); }
+  double exponential(double rate) { return -std::log(uniform()) / rate; }
+  // Poisson: multiplication method for small means, normal approximation with
+  // continuity correction above 64 (where its error is far below model noise).
+  std::uint64_t poisson(double mean) {
+    if (!(mean > 0.0)) return 0;
+    if (mean < 64.0) {
+      const double limit = std::exp(-mean);
+      double prod = uniform();
+      std::uint64_t k = 0;
+      while (prod > limit) {
+        prod *= uniform();
+        ++k;
+      }
+      return k;
+    }
+    const double x = std::floor(mean + std::sqrt(mean) * normal() + 0.5);
+    return x > 0.0 ? static_cast<std::uint64_t>(x) : 0;
+  }
+  // Index drawn with probability proportional to weights (linear scan; for repeated
+  // draws from one distribution use AliasTable).
+  std::size_t categorical(std::span<const double> weights) {
+    double total = 0.0;
+    for (double w : weights) total += w;
+    double u = uniform() * total;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      if (u < weights[i]) return i;
+      u -= weights[i];
+    }
+    return weights.empty() ? 0 : weights.size() - 1;
+  }
+
+  std::uint32_t draws_used() const { return draw_; }
+
+ private:
+  static double to_open01(std::uint32_t a, std::uint32_t b) {
+    const std::uint64_t x = ((static_cast<std::uint64_t>(a) << 32) | b) >> 11;
+    return (static_cast<double>(x) + 0.5) * (1.0 / 9007199254740992.0);
+  }
+
+  r123::Philox4x32::key_type key_;
+  std::uint32_t stream_;
+  std::uint32_t step_;
+  std::uint64_t agent_;
+  std::uint32_t draw_ = 0;
+};
+
+// Walker/Vose alias table: O(n) build, O(1) sampling from one uniform draw.
+class AliasTable {
+ public:
+  AliasTable() = default;
+  explicit AliasTable(std::span<const double> weights) { build(weights); }
+
+  void build(std::span<const double> weights) {
+    const std::size_t n = weights.size();
+    prob_.assign(n, 0.0);
+    alias_.assign(n, 0);
+    total_ = 0.0;
+    for (double w : weights) total_ += (w > 0.0 ? w : 0.0);
+    if (n == 0 || !(total_ > 0.0)) {
+      prob_.clear();
+      alias_.clear();
+      return;
+    }
+    std::vector<double> scaled(n);
+    std::vector<std::uint32_t> small, large;
+    small.reserve(n);
+    large.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      scaled[i] = (weights[i] > 0.0 ? weights[i] : 0.0) * static_cast<double>(n) / total_;
+      (scaled[i] < 1.0 ? small : large).push_back(static_cast<std::uint32_t>(i));
+    }
+    while (!small.empty() && !large.empty()) {
+      const std::uint32_t s = small.back();
+      small.pop_back();
+      const std::uint32_t l = large.back();
+      prob_[s] = scaled[s];
+      alias_[s] = l;
+      scaled[l] = (scaled[l] + scaled[s]) - 1.0;
+      if (scaled[l] < 1.0) {
+        large.pop_back();
+        small.push_back(l);
+      }
+    }
+    for (std::uint32_t i : large) prob_[i] = 1.0;
+    for (std::uint32_t i : small) prob_[i] = 1.0;  // rounding leftovers
+  }
+
+  bool empty() const { return prob_.empty(); }
+  std::size_t size() const { return prob_.size(); }
+  double total_weight() const { return total_; }
+
+  std::size_t sample(RandomStream& rng) const {
+    const double u = rng.uniform() * static_cast<double>(prob_.size());
+    std::size_t i = static_cast<std::size_t>(u);
+    if (i >= prob_.size()) i = prob_.size() - 1;
+    const double frac = u - static_cast<double>(i);
+    return frac < prob_[i] ? i : alias_[i];
+  }
+
+ private:
+  std::vector<double> prob_;
+  std::vector<std::uint32_t> alias_;
+  double total_ = 0.0;
+};
+
+}  // namespace pzsim
