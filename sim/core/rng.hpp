@@ -36,6 +36,9 @@ enum class Stream : std::uint32_t {
   kRelabel = 17,
 };
 
+// 128-bit product for unbiased-enough range reduction (GCC/Clang extension).
+__extension__ typedef unsigned __int128 uint128;
+
 inline constexpr double kTwoPi = 6.283185307179586476925286766559;
 
 // One (seed, stream, step, agent) coordinate; successive calls consume successive draw
@@ -68,7 +71,7 @@ class RandomStream {
   std::uint64_t below(std::uint64_t n) {
     const auto r = block(draw_++);
     const std::uint64_t x = (static_cast<std::uint64_t>(r[0]) << 32) | r[1];
-    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(x) * n) >> 64);
+    return static_cast<std::uint64_t>((static_cast<uint128>(x) * n) >> 64);
   }
   bool bernoulli(double p) { return uniform() < p; }
   // Standard normal by Box-Muller from one 128-bit block.
@@ -115,6 +118,12 @@ class RandomStream {
   }
 
   std::uint32_t draws_used() const { return draw_; }
+  // Jumps to a fixed draw index, so one purpose's draws sit at the same index whatever
+  // happened before (e.g. market m of a firm always starts at m * 8).
+  RandomStream& at(std::uint32_t draw) {
+    draw_ = draw;
+    return *this;
+  }
 
  private:
   static double to_open01(std::uint32_t a, std::uint32_t b) {

@@ -1,0 +1,217 @@
+#include "sim/io/result_file.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <system_error>
+
+#include "pzsim/version.hpp"
+#include "sim/core/error.hpp"
+#include "sim/scenario/schema.hpp"
+
+namespace pzsim {
+
+namespace {
+
+// Days from 1970-01-01 to the first day of a month (proleptic Gregorian), so xarray
+// decodes `time` into datetime64 with units "days since 1970-01-01".
+double days_since_epoch(Month m) {
+  int y = m.year();
+  const unsigned mo = static_cast<unsigned>(m.month());
+  y -= mo <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5;  // day 1 of the month
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<double>(era * 146097 + static_cast<int>(doe) - 719468);
+}
+
+std::vector<std::string> coordinates_for(const std::vector<std::string>& dims) {
+  std::vector<std::string> coords = {"month"};
+  for (const auto& d : dims)
+    if (d == "city") {
+      coords.insert(coords.end(), {"province", "macro_region", "coastal"});
+      break;
+    }
+  return coords;
+}
+
+}  // namespace
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+ResultFile::ResultFile(std::filesystem::path final_path, bool force, const World& world, const RunMetadata& metadata)
+    : final_path_(std::move(final_path)), force_(force) {
+  const Scenario& sc = *world.scenario;
+  std::error_code ec;
+  if (std::filesystem::exists(final_path_, ec) && !force_)
+    throw InputError("output file " + final_path_.string() + " already exists; use --force to overwrite it or -o to choose another name");
+  std::filesystem::path folder = final_path_.parent_path();
+  if (folder.empty()) folder = ".";
+  if (!std::filesystem::is_directory(folder, ec))
+    throw IoError("cannot write " + final_path_.string() + ": folder " + folder.string() + " does not exist");
+  if (::access(folder.c_str(), W_OK) != 0)
+    throw IoError("cannot write " + final_path_.string() + ": folder " + folder.string() + " is not writable (" +
+                  std::strerror(errno) + ")");
+  const auto space = std::filesystem::space(folder, ec);
+  const std::uintmax_t needed = estimate_output_bytes(world);
+  if (!ec && space.available < needed)
+    throw IoError("cannot write " + final_path_.string() + ": about " + std::to_string(needed >> 20) +
+                  " MiB needed, " + std::to_string(space.available >> 20) + " MiB free in " + folder.string());
+  temp_path_ = final_path_;
+  temp_path_ += ".tmp-" + std::to_string(::getpid());
+  snapshot_every_ = sc.outputs.snapshot_every;
+
+  writer_.emplace(h5::NcWriter::create(temp_path_, sc.outputs.compression));
+  h5::NcWriter& w = *writer_;
+  w.set_attribute("Conventions", "CF-1.8");
+  w.set_attribute("title", "pzsim run: cross-border e-commerce pilot zones, jobs and exports");
+  w.set_attribute("pzsim_version", kVersion);
+  w.set_attribute("git_commit", kGitCommit);
+  w.set_attribute("scenario_yaml", metadata.scenario_yaml);
+  w.set_attribute("scenario_path", metadata.scenario_path);
+  w.set_attribute("scenario_description", sc.description);
+  w.set_attribute("seed", static_cast<std::int64_t>(metadata.seed));
+  w.set_attribute("role", metadata.role.empty() ? std::string("run") : metadata.role);
+  w.set_attribute("created_utc", utc_now_iso8601());
+  w.set_attribute("sample_fraction", sc.scale.sample_fraction);
+  w.set_attribute("scaling", "Firm agents stand for sample_fraction of China's trading firms and demand is scaled by "
+                             "the same factor: divide flows and counts by sample_fraction for national units.");
+
+  std::vector<std::string> cities, provinces, regions, destinations, sectors;
+  std::vector<std::uint8_t> coastal;
+  for (const auto& c : sc.cities.list) {
+    cities.push_back(c.name);
+    provinces.push_back(c.province);
+    regions.emplace_back(enum_name(c.region));
+    coastal.push_back(c.coastal ? 1 : 0);
+  }
+  for (const auto& d : sc.destinations) destinations.push_back(d.name);
+  for (const auto& s : sc.sectors) sectors.push_back(s.name);
+  w.define_unlimited_dimension("time", "days since 1970-01-01", "standard", "first day of the simulated month");
+  w.define_dimension("city", cities, "city");
+  w.define_dimension("sector", sectors, "product category");
+  w.define_dimension("destination", destinations, "overseas market");
+  w.define_dimension("channel", std::vector<std::string>(kChannelNames.begin(), kChannelNames.end()),
+                     "real channel the goods travel by");
+  w.define_dimension("customs_code", std::vector<std::string>(kCustomsCodeNames.begin(), kCustomsCodeNames.end()),
+                     "declared customs code");
+  w.define_dimension("instrument", {"financial", "information", "administration", "enforcement"}, "zone instrument");
+  const std::vector<std::string> accounts(kAccountSectorNames.begin(), kAccountSectorNames.end());
+  w.define_dimension("payer", accounts, "paying account sector");
+  w.define_dimension("payee", accounts, "receiving account sector");
+
+  w.define_variable({"month", {"time"}, h5::ValueType::str, "1", "calendar month YYYY-MM", "", "", {}});
+  w.define_variable({"province", {"city"}, h5::ValueType::str, "1", "province", "", "", {}});
+  w.define_variable({"macro_region", {"city"}, h5::ValueType::str, "1", "NBS macro-region", "", "", {}});
+  w.define_variable({"coastal", {"city"}, h5::ValueType::u8, "1", "coastal city (1) or inland (0)", "", "", {}});
+  w.write("province", provinces);
+  w.write("macro_region", regions);
+  w.write("coastal", std::span<const std::uint8_t>(coastal));
+
+  for (const auto& v : output_catalog()) {
+    h5::VariableSpec spec;
+    spec.name = v.name;
+    spec.dims = {"time"};
+    spec.dims.insert(spec.dims.end(), v.dims.begin(), v.dims.end());
+    spec.type = v.type == OutputType::f64 ? h5::ValueType::f64 : (v.type == OutputType::i64 ? h5::ValueType::i64 : h5::ValueType::u8);
+    spec.units = v.units;
+    spec.long_name = v.long_name;
+    spec.description = v.description;
+    spec.flow = v.monthly_flow ? "monthly" : "";
+    spec.coordinates = coordinates_for(spec.dims);
+    w.define_variable(spec);
+  }
+}
+
+ResultFile::~ResultFile() {
+  if (committed_) return;
+  writer_.reset();  // closes without throwing
+  std::error_code ec;
+  if (!temp_path_.empty()) std::filesystem::remove(temp_path_, ec);
+}
+
+void ResultFile::append_month(const World& world, const State& state, const MonthOutputs& out) {
+  h5::NcWriter& w = *writer_;
+  const Month month = world.clock.at(state.step);
+  w.append_time(days_since_epoch(month));
+  w.append("month", month.str());
+  for (const auto& v : output_catalog()) {
+    switch (v.type) {
+      case OutputType::f64: w.append(v.name, v.f64(out)); break;
+      case OutputType::i64: w.append(v.name, v.i64(out)); break;
+      case OutputType::u8: w.append(v.name, v.u8(out)); break;
+    }
+  }
+  if (snapshot_every_ > 0 && (state.step + 1) % snapshot_every_ == 0) write_snapshot(world, state);
+}
+
+void ResultFile::write_snapshot(const World& world, const State& state) {
+  h5::NcWriter& w = *writer_;
+  const std::string group = "snapshots/" + world.clock.at(state.step).str();
+  const FirmStore& f = state.firms;
+  std::vector<std::int64_t> id(f.id.begin(), f.id.end()), city(f.city.begin(), f.city.end()),
+      sector(f.sector.begin(), f.sector.end());
+  w.write_group_dataset(group + "/firms", "id", std::span<const std::int64_t>(id));
+  w.write_group_dataset(group + "/firms", "city", std::span<const std::int64_t>(city));
+  w.write_group_dataset(group + "/firms", "sector", std::span<const std::int64_t>(sector));
+  w.write_group_dataset(group + "/firms", "trader", std::span<const std::uint8_t>(f.trader));
+  w.write_group_dataset(group + "/firms", "productivity", std::span<const double>(f.productivity));
+  w.write_group_dataset(group + "/firms", "quality", std::span<const double>(f.quality));
+  w.write_group_dataset(group + "/firms", "employees", std::span<const std::int32_t>(f.employees));
+  w.write_group_dataset(group + "/firms", "cash_cny", std::span<const double>(f.cash_cny));
+  w.write_group_dataset(group + "/firms", "credit_cny", std::span<const double>(f.credit_cny));
+  w.write_group_dataset(group + "/firms", "active_market", std::span<const std::uint8_t>(f.active));
+  w.write_group_dataset(group + "/firms", "products_market", std::span<const std::int32_t>(f.products));
+  w.write_group_dataset(group + "/firms", "reputation_market", std::span<const double>(f.reputation));
+  std::vector<std::int64_t> cid(state.consumers.id.begin(), state.consumers.id.end()),
+      dest(state.consumers.destination.begin(), state.consumers.destination.end());
+  w.write_group_dataset(group + "/consumers", "id", std::span<const std::int64_t>(cid));
+  w.write_group_dataset(group + "/consumers", "destination", std::span<const std::int64_t>(dest));
+  w.write_group_dataset(group + "/consumers", "weight", std::span<const double>(state.consumers.weight));
+  w.write_group_dataset(group + "/consumers", "aware", std::span<const std::uint8_t>(state.consumers.aware));
+}
+
+void ResultFile::commit(double wall_seconds) {
+  writer_->set_attribute("wall_seconds", wall_seconds);
+  writer_->close();
+  writer_.reset();
+  std::error_code ec;
+  if (!force_ && std::filesystem::exists(final_path_, ec))
+    throw InputError("output file " + final_path_.string() + " appeared while the run was going; use --force to overwrite it");
+  std::filesystem::rename(temp_path_, final_path_, ec);
+  if (ec) throw IoError("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " + ec.message());
+  committed_ = true;
+}
+
+std::uintmax_t estimate_output_bytes(const World& world) {
+  std::uintmax_t cells = 0;
+  const auto size_of = [&](const std::string& dim) -> std::uintmax_t {
+    if (dim == "city") return static_cast<std::uintmax_t>(world.cities);
+    if (dim == "sector") return static_cast<std::uintmax_t>(world.sectors);
+    if (dim == "destination") return static_cast<std::uintmax_t>(world.destinations);
+    if (dim == "channel") return kChannels;
+    if (dim == "customs_code") return kCustomsCodes;
+    if (dim == "instrument") return kInstrumentCount;
+    return kAccountSectors;
+  };
+  for (const auto& v : output_catalog()) {
+    std::uintmax_t n = 1;
+    for (const auto& d : v.dims) n *= size_of(d);
+    cells += n;
+  }
+  // Uncompressed size plus 1 MiB of metadata: compression only makes it smaller.
+  return cells * 8u * static_cast<std::uintmax_t>(world.clock.months) + (1u << 20);
+}
+
+}  // namespace pzsim

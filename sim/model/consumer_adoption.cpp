@@ -1,0 +1,37 @@
+// Awareness of Chinese sellers among overseas buyers (Bass diffusion).
+//   P(unaware -> aware) = (innovation + imitation * aware share last month) * (1 + onboarding)
+// The aware share is weighted by the people each agent stands for.
+#include <algorithm>
+
+#include "sim/core/parallel.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/model/rules.hpp"
+
+namespace pzsim {
+
+void adopt_awareness(const World& w, State& s, MonthOutputs& out) {
+  const ConsumersConfig& cfg = w.scenario->consumers;
+  const double campaign = 1.0 + w.at(s.step).onboarding;
+  ConsumerStore& c = s.consumers;
+  for (int d = 0; d < w.destinations; ++d) {
+    const std::size_t dest = static_cast<std::size_t>(d);
+    const double p = std::min(1.0, (cfg.innovation + cfg.imitation * s.aware_share[dest]) * campaign);
+    const std::size_t begin = c.begin[dest], end = c.begin[dest + 1];
+    parallel_for(end - begin, [&](std::size_t b, std::size_t e) {
+      for (std::size_t a = begin + b; a < begin + e; ++a) {
+        if (c.aware[a]) continue;
+        RandomStream rng(w.seed, Stream::kAdoption, static_cast<std::uint32_t>(s.step), c.id[a]);
+        if (rng.bernoulli(p)) c.aware[a] = 1;
+      }
+    });
+    double aware = 0.0, total = 0.0;
+    for (std::size_t a = begin; a < end; ++a) {
+      aware += c.aware[a] * c.weight[a];
+      total += c.weight[a];
+    }
+    s.aware_share[dest] = total > 0.0 ? aware / total : 0.0;
+    out.consumers_adopted[dest] = aware;
+  }
+}
+
+}  // namespace pzsim

@@ -1,0 +1,153 @@
+// CBEC demand from consumer agents.
+// Platform ranking: a listing's visibility is
+//   products * (1 + reputation_visibility * reputation)
+//            * (1 + newcomer_boost * (1 + onboarding) * exp(-months active / newcomer_months))
+//            * (1 + warehouse_visibility * uses warehouses)
+// An aware buyer shops with probability shopping_rate, picks a category by spending share
+// and draws a consideration set of listings with probability proportional to visibility.
+// Utility of listing j:  u_j = qw (sigma-1) ln q_j - sigma ln(p_j / p_ref) - c_day * days_j + b_rep * rep_j
+// Nested logit: the Chinese-seller nest against non-Chinese sellers (utility U0):
+//   P(nest) = S^lambda / (exp(U0) + S^lambda),  S = sum_j exp(u_j / lambda)
+//   P(j | nest) = exp(u_j / lambda) / S
+// A buyer standing for `weight` people spends weight * basket * online-share growth *
+// online shock, spread over these probabilities (no single unit for many people).
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/parallel.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/model/economics.hpp"
+#include "sim/model/rules.hpp"
+
+namespace pzsim {
+
+namespace {
+
+// Consumers are processed in chunks so the purchase buffer stays small at full scale.
+constexpr std::size_t kChunk = 1 << 18;
+
+struct Listings {
+  std::vector<std::uint32_t> slot;   // firm slot
+  std::vector<double> visibility;
+  std::vector<double> attraction;    // exp(u_j / lambda)
+  AliasTable table;
+};
+
+}  // namespace
+
+void shop_cbec(const World& w, State& s, MonthOutputs& out) {
+  const Scenario& sc = *w.scenario;
+  const ConsumersConfig& cfg = sc.consumers;
+  const PlatformConfig& platform = sc.platform;
+  const MonthConditions& month = w.at(s.step);
+  FirmStore& f = s.firms;
+  const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
+  const double lambda = cfg.nest_dissimilarity;
+  const std::size_t set_size = static_cast<std::size_t>(cfg.consideration_set);
+
+  std::vector<double> sector_shares;
+  for (const auto& sector : sc.sectors) sector_shares.push_back(sector.spending_share);
+  const AliasTable sector_table(sector_shares);
+
+  for (int d = 0; d < w.destinations; ++d) {
+    const std::size_t dest = static_cast<std::size_t>(d);
+    const DestinationSpec& spec = sc.destinations[dest];
+    const int market = d * kChannels + kCbec;
+
+    // Platform ranking: listings of each category in this destination.
+    std::vector<Listings> listings(n_sec);
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      const std::size_t k = econ::market_index(w, i, market);
+      if (!f.active[k]) continue;
+      Listings& l = listings[f.sector[i]];
+      const double newcomer = platform.newcomer_boost * (1.0 + month.onboarding) *
+                              std::exp(-f.months_active[k] / platform.newcomer_months);
+      l.slot.push_back(static_cast<std::uint32_t>(i));
+      l.visibility.push_back(std::max(1, f.products[k]) * (1.0 + platform.reputation_visibility * f.reputation[k]) *
+                             (1.0 + newcomer) * (1.0 + platform.warehouse_visibility * f.warehouse[k]));
+      const double sigma = sc.sectors[f.sector[i]].elasticity;
+      const double price = econ::delivered_price_usd(w, s, i, market, s.step);
+      const double info = econ::level(s, f.city[i], Instrument::information);
+      const double days = f.warehouse[k] ? spec.delivery_days_warehouse
+                                         : std::max(1.0, spec.delivery_days_parcel - sc.zones.effects.clearance_days_cut * info);
+      const double utility = cfg.quality_weight * (sigma - 1.0) * std::log(f.quality[i]) -
+                             sigma * std::log(price / s.reference_price_usd[f.sector[i]]) -
+                             cfg.delivery_day_cost * days + cfg.reputation_weight * f.reputation[k];
+      l.attraction.push_back(std::exp(std::clamp(utility / lambda, -300.0, 300.0)));
+    }
+    for (auto& l : listings) l.table.build(l.visibility);
+
+    const double outside = std::exp(spec.outside_utility);
+    const double budget = spec.basket_usd * month.online_share_ratio[dest] * month.online_multiplier[dest];
+    const std::size_t begin = s.consumers.begin[dest], end = s.consumers.begin[dest + 1];
+    std::vector<std::uint32_t> bought_slot;
+    std::vector<double> bought_usd;
+    std::vector<double> nest_share;
+    std::vector<std::uint8_t> bought_sector;
+    double spending_total = 0.0, purchases_total = 0.0;
+    std::vector<double> spending_by_sector(n_sec, 0.0);
+
+    for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
+      const std::size_t chunk_end = std::min(end, chunk + kChunk);
+      const std::size_t count = chunk_end - chunk;
+      bought_slot.assign(count * set_size, UINT32_MAX);
+      bought_usd.assign(count * set_size, 0.0);
+      nest_share.assign(count, 0.0);
+      bought_sector.assign(count, 0);
+      parallel_for(count, [&](std::size_t b, std::size_t e) {
+        std::vector<std::uint32_t> drawn;
+        drawn.reserve(set_size);
+        for (std::size_t r = b; r < e; ++r) {
+          const std::size_t a = chunk + r;
+          if (!s.consumers.aware[a]) continue;
+          RandomStream rng(w.seed, Stream::kShopping, static_cast<std::uint32_t>(s.step), s.consumers.id[a]);
+          if (!rng.bernoulli(cfg.shopping_rate)) continue;
+          const std::size_t sector = sector_table.sample(rng);
+          const Listings& l = listings[sector];
+          if (l.table.empty()) continue;
+          drawn.clear();
+          double sum = 0.0;
+          for (std::size_t t = 0; t < set_size; ++t) {
+            const auto j = static_cast<std::uint32_t>(l.table.sample(rng));
+            if (std::find(drawn.begin(), drawn.end(), j) != drawn.end()) continue;
+            drawn.push_back(j);
+            sum += l.attraction[j];
+          }
+          const double inclusive = std::pow(sum, lambda);
+          const double p_nest = inclusive / (outside + inclusive);
+          const double spend = s.consumers.weight[a] * budget * p_nest;
+          nest_share[r] = s.consumers.weight[a] * p_nest;
+          bought_sector[r] = static_cast<std::uint8_t>(sector);
+          for (std::size_t t = 0; t < drawn.size(); ++t) {
+            bought_slot[r * set_size + t] = l.slot[drawn[t]];
+            bought_usd[r * set_size + t] = spend * l.attraction[drawn[t]] / sum;
+          }
+        }
+      });
+      // Credit sellers in consumer order: a fixed summation order at any thread count.
+      for (std::size_t r = 0; r < count; ++r) {
+        purchases_total += nest_share[r];
+        for (std::size_t t = 0; t < set_size; ++t) {
+          const std::uint32_t slot = bought_slot[r * set_size + t];
+          if (slot == UINT32_MAX) break;
+          const double amount = bought_usd[r * set_size + t];
+          const std::size_t k = econ::market_index(w, slot, market);
+          f.spending_usd[k] += amount;
+          f.revenue_usd[k] += amount * (1.0 - platform.commission);
+          spending_total += amount;
+          spending_by_sector[bought_sector[r]] += amount;
+        }
+      }
+    }
+    for (std::size_t sec = 0; sec < n_sec; ++sec) s.cbec_spending_last_usd[dest * n_sec + sec] = spending_by_sector[sec];
+    const double commission = spending_total * platform.commission;
+    out.platform_sales_usd[dest] += spending_total;
+    out.platform_commission_usd[dest] += commission;
+    out.seller_revenue_usd[dest] += spending_total - commission;
+    out.purchases[dest] += purchases_total;
+    out.record_flow(kRestOfWorld, kPlatforms, spending_total * month.cny_per_usd);
+    out.record_flow(kPlatforms, kFirms, (spending_total - commission) * month.cny_per_usd);
+  }
+}
+
+}  // namespace pzsim

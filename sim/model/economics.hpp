@@ -1,0 +1,148 @@
+#pragma once
+// Small formulas several rules share: trend productivity, delivered prices, the cost
+// wedges of each channel and how zone instruments move them. One definition each, so the
+// rules that price, decide and book never disagree. Equations: docs/model.md.
+#include <algorithm>
+#include <cmath>
+
+#include "sim/model/state.hpp"
+
+namespace pzsim::econ {
+
+inline double logistic(double x) { return 1.0 / (1.0 + std::exp(-std::clamp(x, -40.0, 40.0))); }
+
+inline const Scenario& sc(const World& w) { return *w.scenario; }
+
+inline std::size_t market_index(const World& w, std::size_t slot, int market) {
+  return slot * static_cast<std::size_t>(w.markets) + static_cast<std::size_t>(market);
+}
+
+// Productivity including the common trend.
+inline double productivity(const World& w, const FirmStore& f, std::size_t i, int step) {
+  return f.productivity[i] * std::pow(1.0 + sc(w).firms.productivity_growth_year, step / 12.0);
+}
+
+// Instrument level of a firm's registered city.
+inline double level(const State& s, std::size_t city, Instrument k) {
+  return s.cities.instrument[static_cast<std::size_t>(k)][city];
+}
+
+// Factory-gate unit cost, CNY (wage of the city where goods are made over productivity).
+inline double unit_cost_cny(const World& w, const State& s, std::size_t i, int step) {
+  return s.cities.wage_cny[s.firms.production_city[i]] / productivity(w, s.firms, i, step);
+}
+
+// Logistics cost multiplier of a channel: parcels cost twice bulk freight per value,
+// warehouse stock ships in bulk at 1.2 (docs/model.md, "Prices").
+inline double logistics_factor(const World& w, int sector, int channel, bool warehouse) {
+  const double base = sc(w).sectors[static_cast<std::size_t>(sector)].logistics_cost;
+  const double mult = channel == kGeneral ? 1.0 : (warehouse ? 1.2 : 2.0);
+  return 1.0 + base * mult;
+}
+
+// Ad-valorem trade cost of a market for a firm, with the information instrument cutting
+// CBEC clearance costs.
+inline double trade_cost(const World& w, const State& s, std::size_t i, int market, int step) {
+  const double base = w.at(step).trade_cost[static_cast<std::size_t>(market)];
+  if (market % kChannels == kGeneral) return base;
+  return base * (1.0 - sc(w).zones.effects.clearance_cost_cut * level(s, s.firms.city[i], Instrument::information));
+}
+
+// Ratio of the delivered price to the factory-gate price: trade cost, logistics and (CBEC)
+// the platform's commission, which the seller passes on.
+inline double delivery_wedge(const World& w, const State& s, std::size_t i, int market, int step) {
+  const int channel = market % kChannels;
+  const bool warehouse = s.firms.warehouse[market_index(w, i, market)] != 0;
+  double wedge = (1.0 + trade_cost(w, s, i, market, step)) * logistics_factor(w, s.firms.sector[i], channel, warehouse);
+  if (channel == kCbec) wedge /= (1.0 - sc(w).platform.commission);
+  return wedge;
+}
+
+// Delivered price in USD: markup over unit cost, times the delivery wedge.
+inline double delivered_price_usd(const World& w, const State& s, std::size_t i, int market, int step) {
+  return w.markup[s.firms.sector[i]] * unit_cost_cny(w, s, i, step) * delivery_wedge(w, s, i, market, step) /
+         w.at(step).cny_per_usd;
+}
+
+// Demand shifter of a firm in CES terms: quality^(sigma-1) * price^(1-sigma).
+inline double ces_appeal(double quality, double price, double sigma) {
+  return std::pow(quality, sigma - 1.0) * std::pow(price, 1.0 - sigma);
+}
+
+// Trend-free potential used to scale what peers earn to a firm's own size:
+// (quality * productivity / wage)^(sigma-1).
+inline double potential(const World& w, const State& s, std::size_t i, int step) {
+  const double sigma = sc(w).sectors[s.firms.sector[i]].elasticity;
+  return std::pow(s.firms.quality[i] / unit_cost_cny(w, s, i, step), sigma - 1.0);
+}
+
+// Sunk cost of entering a market, CNY (administration cuts CBEC entry; the onboarding
+// campaign halves it at strength 1).
+inline double sunk_cost_cny(const World& w, const State& s, std::size_t i, int market, int step) {
+  const auto& f = sc(w).firms;
+  if (market % kChannels == kGeneral) return f.sunk_cost_general_cny;
+  const double admin = level(s, s.firms.city[i], Instrument::administration);
+  return f.sunk_cost_cbec_cny * (1.0 - sc(w).zones.effects.entry_cost_cut * admin) / (1.0 + w.at(step).onboarding);
+}
+
+// Monthly fixed cost of serving a market, CNY, including the platform fee and listed
+// products' compliance cost for CBEC.
+inline double fixed_cost_cny(const World& w, const State& s, std::size_t i, int market, int step, int products) {
+  const auto& f = sc(w).firms;
+  if (market % kChannels == kGeneral) return f.fixed_cost_general_cny;
+  const std::size_t city = s.firms.city[i];
+  const double admin = level(s, city, Instrument::administration);
+  const double info = level(s, city, Instrument::information);
+  const auto& e = sc(w).zones.effects;
+  return f.fixed_cost_cbec_cny * (1.0 - e.entry_cost_cut * admin) +
+         sc(w).platform.monthly_fee_usd * w.at(step).cny_per_usd +
+         products * f.compliance_cost_per_product_cny * (1.0 - e.compliance_cost_cut * info);
+}
+
+// Variable profit (CNY) from seller revenue in a market: factory-gate revenue times
+// (1 - 1/markup). Seller revenue is net of commission already.
+inline double variable_profit_cny(const World& w, const State& s, std::size_t i, int market, int step,
+                                  double seller_revenue_usd) {
+  const double gross_wedge = delivery_wedge(w, s, i, market, step) *
+                             (market % kChannels == kCbec ? (1.0 - sc(w).platform.commission) : 1.0);
+  const double factory_revenue = seller_revenue_usd * w.at(step).cny_per_usd / gross_wedge;
+  return factory_revenue * (1.0 - 1.0 / w.markup[s.firms.sector[i]]);
+}
+
+// Factory-gate revenue of the month, CNY: home sales plus each market's seller revenue
+// divided by its delivery wedge (the part that pays for production and profit).
+inline double factory_revenue_cny(const World& w, const State& s, std::size_t i, int step) {
+  double total = s.firms.domestic_revenue_cny[i];
+  for (int m = 0; m < w.markets; ++m) {
+    const double revenue = s.firms.revenue_usd[market_index(w, i, m)];
+    if (revenue == 0.0) continue;
+    const double gross_wedge =
+        delivery_wedge(w, s, i, m, step) * (m % kChannels == kCbec ? (1.0 - sc(w).platform.commission) : 1.0);
+    total += revenue * w.at(step).cny_per_usd / gross_wedge;
+  }
+  return total;
+}
+
+// Working-capital months of a channel, shortened by the financial instrument.
+inline double cash_cycle_months(const World& w, const State& s, std::size_t i, int channel, bool warehouse) {
+  const auto& f = sc(w).firms;
+  const double base = channel == kGeneral ? f.working_capital_months_general
+                                          : (warehouse ? f.working_capital_months_warehouse : f.working_capital_months_cbec);
+  return base * (1.0 - sc(w).zones.effects.cash_cycle_cut * level(s, s.firms.city[i], Instrument::financial));
+}
+
+// Credit line, CNY: months of revenue (at least of wage bill), widened by the financial
+// instrument.
+inline double credit_line_cny(const World& w, const State& s, std::size_t i) {
+  const auto& f = s.firms;
+  const double base = std::max(f.revenue_cny_last[i], f.employees[i] * s.cities.wage_cny[f.city[i]] * 1.5);
+  return sc(w).firms.credit_line_months * base *
+         (1.0 + sc(w).zones.effects.credit_line_boost * level(s, f.city[i], Instrument::financial));
+}
+
+inline double monthly_interest_rate(const World& w, const State& s, std::size_t i) {
+  return sc(w).firms.interest_rate_year / 12.0 *
+         (1.0 - sc(w).zones.effects.interest_cut * level(s, s.firms.city[i], Instrument::financial));
+}
+
+}  // namespace pzsim::econ

@@ -1,0 +1,89 @@
+// Expectations: what each firm thinks a market will earn per month.
+//   active:    E <- 0.6 E + 0.4 (last month's variable profit - fixed cost)
+//   inactive:  E = v * potential_i * exp(noise * z - noise^2 / 2) - fixed cost
+// where v is peers' variable profit per unit of potential in the same city and sector
+// (information spillover), or 0.7 times the national figure when no local peer serves the
+// market. Noise shrinks with the information instrument (cleaner demand signals).
+#include <cmath>
+
+#include "sim/core/parallel.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/model/economics.hpp"
+#include "sim/model/rules.hpp"
+
+namespace pzsim {
+
+namespace {
+constexpr double kNationalSignalDiscount = 0.7;  // distant peers are a weaker signal
+constexpr double kAdaptiveWeight = 0.4;          // weight of the newest observation
+constexpr int kMinPeerMonths = 3;                // peers newer than this are not yet informative
+}  // namespace
+
+void form_expectations(const World& w, State& s) {
+  const FirmStore& f = s.firms;
+  const std::size_t n = f.size();
+  const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
+  const std::size_t n_mkt = static_cast<std::size_t>(w.markets);
+  const std::size_t n_city = static_cast<std::size_t>(w.cities);
+  const int step = s.step;
+
+  std::vector<double> potential(n), last_variable_profit(n * n_mkt, 0.0);
+  parallel_for(n, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      potential[i] = econ::potential(w, s, i, step);
+      for (int m = 0; m < w.markets; ++m) {
+        const std::size_t k = econ::market_index(w, i, m);
+        if (f.active[k])
+          last_variable_profit[k] = econ::variable_profit_cny(w, s, i, m, step, f.revenue_usd_last[k]);
+      }
+    }
+  });
+
+  // Peer sums per (city, sector, market) and per (sector, market); sequential for a fixed
+  // summation order.
+  std::vector<double> local_profit(n_city * n_sec * n_mkt, 0.0), local_potential(n_city * n_sec * n_mkt, 0.0);
+  std::vector<double> national_profit(n_sec * n_mkt, 0.0), national_potential(n_sec * n_mkt, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t m = 0; m < n_mkt; ++m) {
+      const std::size_t k = i * n_mkt + m;
+      if (!f.active[k] || f.months_active[k] < kMinPeerMonths) continue;
+      const std::size_t cell = (f.city[i] * n_sec + f.sector[i]) * n_mkt + m;
+      local_profit[cell] += last_variable_profit[k];
+      local_potential[cell] += potential[i];
+      national_profit[f.sector[i] * n_mkt + m] += last_variable_profit[k];
+      national_potential[f.sector[i] * n_mkt + m] += potential[i];
+    }
+  }
+
+  const double base_noise = w.scenario->firms.signal_noise;
+  const double noise_cut = w.scenario->zones.effects.signal_noise_cut;
+  parallel_for(n, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      RandomStream rng(w.seed, Stream::kExpectations, static_cast<std::uint32_t>(step), f.id[i]);
+      const double noise = base_noise * (1.0 - noise_cut * econ::level(s, f.city[i], Instrument::information));
+      for (int m = 0; m < w.markets; ++m) {
+        const std::size_t k = econ::market_index(w, i, m);
+        const double z = rng.at(static_cast<std::uint32_t>(m)).normal();
+        const double fixed = econ::fixed_cost_cny(w, s, i, m, step, std::max(1, f.products[k]));
+        if (f.active[k]) {
+          const double realised = last_variable_profit[k] - fixed;
+          s.firms.expected_profit_cny[k] = f.months_active[k] <= 1
+                                               ? realised
+                                               : (1.0 - kAdaptiveWeight) * f.expected_profit_cny[k] + kAdaptiveWeight * realised;
+          continue;
+        }
+        const std::size_t cell = (f.city[i] * n_sec + f.sector[i]) * n_mkt + static_cast<std::size_t>(m);
+        const std::size_t national = f.sector[i] * n_mkt + static_cast<std::size_t>(m);
+        double per_potential = 0.0;
+        if (local_potential[cell] > 0.0)
+          per_potential = local_profit[cell] / local_potential[cell];
+        else if (national_potential[national] > 0.0)
+          per_potential = kNationalSignalDiscount * national_profit[national] / national_potential[national];
+        s.firms.expected_profit_cny[k] =
+            per_potential * potential[i] * std::exp(noise * z - 0.5 * noise * noise) - fixed;
+      }
+    }
+  });
+}
+
+}  // namespace pzsim

@@ -1,0 +1,42 @@
+// City labour markets after hiring.
+// Wage: w <- w * (1 + trend/12 + response * 100 * (employment rate - normal rate)), the
+//   monthly change capped at +-5%.
+// Migration between cities: net inflow = migration_rate * (1 - hukou friction) * LF *
+//   (A / mean A - 1), A = wage * employment rate (sums to zero across cities); plus a
+//   rural inflow of rural_inflow * (1 - hukou friction) * LF * employment rate / normal.
+// The labour force never falls below employment.
+#include <algorithm>
+#include <cmath>
+
+#include "sim/model/rules.hpp"
+
+namespace pzsim {
+
+void clear_labour_markets(const World& w, State& s, MonthOutputs& out) {
+  const LabourConfig& lab = w.scenario->labour;
+  CityState& c = s.cities;
+  const std::size_t n_city = static_cast<std::size_t>(w.cities);
+  const std::vector<std::int64_t> employment = c.employment();
+  std::vector<double> rate(n_city), attraction(n_city);
+  double weighted = 0.0, labour_total = 0.0;
+  for (std::size_t city = 0; city < n_city; ++city) {
+    rate[city] = static_cast<double>(employment[city]) / c.labour_force[city];
+    const double change = std::clamp(
+        lab.wage_trend_year / 12.0 + lab.wage_tightness_response * 100.0 * (rate[city] - lab.normal_employment_rate), -0.05, 0.05);
+    c.wage_cny[city] *= 1.0 + change;
+    attraction[city] = c.wage_cny[city] * rate[city];
+    weighted += attraction[city] * c.labour_force[city];
+    labour_total += c.labour_force[city];
+  }
+  const double mean_attraction = weighted / labour_total;
+  const double open = 1.0 - lab.hukou_friction;
+  for (std::size_t city = 0; city < n_city; ++city) {
+    const double migration = lab.migration_rate * open * c.labour_force[city] * (attraction[city] / mean_attraction - 1.0);
+    const double rural = lab.rural_inflow * open * c.labour_force[city] * rate[city] / lab.normal_employment_rate;
+    c.labour_force[city] = std::max(static_cast<double>(employment[city]), c.labour_force[city] + migration + rural);
+    out.labour_force[city] = c.labour_force[city];
+    out.wage_cny[city] = c.wage_cny[city];
+  }
+}
+
+}  // namespace pzsim

@@ -1,0 +1,90 @@
+// Market entry and exit per destination x channel (bounded rationality).
+// Each month a firm reconsiders each market with probability `entry_consideration_rate`.
+//   enter:  P = logistic((E * H - S) / (noise * S)),  only if cash + unused credit >= S + WC
+//   exit:   P = logistic((-E * H) / (noise * S)),      only when E < 0 after 6 months
+// E: expected monthly profit, H: horizon months, S: sunk cost (administration and the
+// onboarding campaign cut CBEC's), WC: working capital the first month's production needs.
+#include <algorithm>
+
+#include "sim/core/parallel.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/model/economics.hpp"
+#include "sim/model/rules.hpp"
+
+namespace pzsim {
+
+namespace {
+constexpr int kMinMonthsBeforeExit = 6;
+constexpr double kNewSellerReputation = 0.2;
+}  // namespace
+
+void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
+  const FirmsConfig& cfg = w.scenario->firms;
+  FirmStore& f = s.firms;
+  const std::size_t n = f.size();
+  const int step = s.step;
+  // +1 entered, -1 exited, 0 unchanged, per firm and market; sunk costs paid per firm.
+  std::vector<std::int8_t> change(n * static_cast<std::size_t>(w.markets), 0);
+  std::vector<double> sunk_paid(n, 0.0);
+
+  parallel_for(n, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      RandomStream rng(w.seed, Stream::kMarketEntry, static_cast<std::uint32_t>(step), f.id[i]);
+      const double line = econ::credit_line_cny(w, s, i);
+      for (int m = 0; m < w.markets; ++m) {
+        const std::size_t k = econ::market_index(w, i, m);
+        rng.at(static_cast<std::uint32_t>(2 * m));
+        if (!rng.bernoulli(cfg.entry_consideration_rate)) continue;
+        const double expected = f.expected_profit_cny[k];
+        const double sunk = econ::sunk_cost_cny(w, s, i, m, step);
+        const double scale = cfg.decision_noise * std::max(sunk, 1.0);
+        if (!f.active[k]) {
+          const double value = expected * cfg.horizon_months - sunk;
+          // Finance: sunk cost plus the working capital of the first month's production.
+          const double fixed = econ::fixed_cost_cny(w, s, i, m, step, 1);
+          const double markup = w.markup[f.sector[i]];
+          const double production_cost = std::max(0.0, expected + fixed) / (1.0 - 1.0 / markup) / markup;
+          const double working_capital =
+              production_cost * econ::cash_cycle_months(w, s, i, m % kChannels, false);
+          const double liquid = f.cash_cny[i] - sunk_paid[i] + std::max(0.0, line - f.credit_cny[i]);
+          if (liquid < sunk + working_capital) continue;
+          if (!rng.bernoulli(econ::logistic(value / scale))) continue;
+          f.active[k] = 1;
+          f.months_active[k] = 0;
+          if (m % kChannels == kCbec) {
+            f.products[k] = 1;
+            f.reputation[k] = kNewSellerReputation;
+            f.warehouse[k] = 0;
+          }
+          sunk_paid[i] += sunk;
+          change[k] = 1;
+        } else if (expected < 0.0 && f.months_active[k] >= kMinMonthsBeforeExit) {
+          if (!rng.bernoulli(econ::logistic(-expected * cfg.horizon_months / scale))) continue;
+          f.active[k] = 0;
+          f.products[k] = 0;
+          f.reputation[k] = 0.0;
+          f.warehouse[k] = 0;
+          f.months_active[k] = 0;
+          change[k] = -1;
+        }
+      }
+    }
+  });
+
+  // Bookkeeping in slot order: sunk costs are paid to domestic service providers.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (sunk_paid[i] > 0.0) {
+      f.cash_cny[i] -= sunk_paid[i];
+      out.record_flow(kFirms, kHouseholds, sunk_paid[i]);
+    }
+    for (int m = 0; m < w.markets; ++m) {
+      const std::int8_t c = change[econ::market_index(w, i, m)];
+      if (c == 0) continue;
+      const std::size_t cell = f.city[i] * kChannels + static_cast<std::size_t>(m % kChannels);
+      if (c > 0) ++out.market_entries[cell];
+      else ++out.market_exits[cell];
+    }
+  }
+}
+
+}  // namespace pzsim

@@ -1,0 +1,86 @@
+#pragma once
+// One month of results, in the shapes written to the output file. Every variable is listed
+// once in output_catalog() with its dimensions, units and meaning; the HDF5 writer and
+// docs/outputs.md both come from that list.
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/model/world.hpp"
+
+namespace pzsim {
+
+struct MonthOutputs {
+  // [city * sectors * channels + sector * channels + channel]
+  std::vector<double> exports_usd;
+  std::vector<double> exports_volume;             // [city * channels + channel]
+  std::vector<double> exports_by_destination_usd; // [destination * channels + channel]
+  std::vector<double> exports_declared_usd;       // [city * customs codes + code]
+  std::vector<double> exports_cbec_recorded_usd;  // [city]
+  std::vector<double> price_sum_usd;              // [city * channels + channel], quantity-weighted (scratch)
+  std::vector<double> avg_delivered_price_usd;    // [city * channels + channel]
+  std::vector<std::int64_t> exporters;            // [city * channels + channel]
+  std::vector<std::int64_t> products_listed;      // [city]
+  std::vector<std::int64_t> employment;           // [city]
+  std::vector<std::int64_t> firm_employment;      // [city]
+  std::vector<std::int64_t> services_jobs;        // [city]
+  std::vector<std::int64_t> supplier_jobs;        // [city]
+  std::vector<std::int64_t> other_jobs;           // [city]
+  std::vector<std::int64_t> jobs_created;         // [city]
+  std::vector<std::int64_t> jobs_destroyed;       // [city]
+  std::vector<std::int64_t> firms_alive;          // [city]
+  std::vector<std::int64_t> firm_births;          // [city]
+  std::vector<std::int64_t> firm_deaths;          // [city]
+  std::vector<std::int64_t> relocations_in;       // [city]
+  std::vector<std::int64_t> relocations_out;      // [city]
+  std::vector<std::int64_t> market_entries;       // [city * channels + channel]
+  std::vector<std::int64_t> market_exits;         // [city * channels + channel]
+  std::vector<double> labour_force;               // [city]
+  std::vector<double> wage_cny;                   // [city]
+  std::vector<double> domestic_sales_cny;         // [city]
+  std::vector<double> cbec_imports_usd;           // [city]
+  std::vector<double> import_shoppers_adopted;    // [city], people
+  std::vector<std::uint8_t> zone_active;          // [city]
+  std::vector<double> instrument_level;           // [city * instruments + instrument]
+  std::vector<double> fiscal_cost_usd;            // [city]
+  std::vector<double> fiscal_cost_central_usd;    // [city]
+  std::vector<double> fiscal_cost_local_usd;      // [city]
+  std::vector<double> tax_revenue_usd;            // [city]
+  std::vector<double> platform_sales_usd;         // [destination], paid by buyers
+  std::vector<double> platform_commission_usd;    // [destination]
+  std::vector<double> seller_revenue_usd;         // [destination], received by sellers
+  std::vector<double> consumers_adopted;          // [destination], people aware of Chinese sellers
+  std::vector<double> purchases;                  // [destination], purchases from Chinese sellers
+  std::vector<double> transactions_cny;           // [payer * sectors + payee]
+  double cny_per_usd = 0.0;
+  double firm_cash_cny = 0.0;                     // end of month
+  double credit_outstanding_cny = 0.0;            // end of month
+  double credit_written_off_cny = 0.0;            // this month
+
+  void reset(const World& world);  // sizes every array for the world and zeroes it
+  void record_flow(int payer, int payee, double amount_cny) {
+    transactions_cny[static_cast<std::size_t>(payer * kAccountSectors + payee)] += amount_cny;
+  }
+};
+
+enum class OutputType { f64, i64, u8 };
+
+// One output variable: how to name, describe and read it.
+struct OutputVariable {
+  std::string name;
+  std::vector<std::string> dims;    // without the leading time dimension
+  OutputType type = OutputType::f64;
+  std::string units;
+  std::string long_name;
+  std::string description;          // how it is computed
+  bool monthly_flow = false;        // a flow during the month (vs a stock at its end)
+  std::function<std::span<const double>(const MonthOutputs&)> f64;
+  std::function<std::span<const std::int64_t>(const MonthOutputs&)> i64;
+  std::function<std::span<const std::uint8_t>(const MonthOutputs&)> u8;
+};
+
+const std::vector<OutputVariable>& output_catalog();
+
+}  // namespace pzsim

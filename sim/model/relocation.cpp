@@ -1,0 +1,83 @@
+// Relocation to zone cities. A firm selling by CBEC outside a zone reviews its location
+// with probability relocation_rate a month. It compares the zone city with the highest
+// instrument premium (its own macro-region first) with staying:
+//   gain/month = sum over its CBEC markets of [fixed cost here - fixed cost there]
+//              + variable profit * (((1 + tau there) / (1 + tau here))^(1 - sigma) - 1)
+//   move with P = logistic((gain * H - C) / (noise * C)),  C = relocation_cost_months * wage bill
+// It moves with its workers (the labour force follows); jobs are destroyed at the origin
+// and created at the destination, and the moving cost is paid to domestic services.
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/rng.hpp"
+#include "sim/model/economics.hpp"
+#include "sim/model/rules.hpp"
+
+namespace pzsim {
+
+void relocate_firms(const World& w, State& s, MonthOutputs& out) {
+  const Scenario& sc = *w.scenario;
+  const FirmsConfig& cfg = sc.firms;
+  const auto& effects = sc.zones.effects;
+  FirmStore& f = s.firms;
+  CityState& c = s.cities;
+
+  // Best zone city per macro-region and overall.
+  std::vector<int> best_in_region(4, -1);
+  int best_overall = -1;
+  for (int city = 0; city < w.cities; ++city) {
+    if (!w.is_zone(city, s.step)) continue;
+    const double premium = c.zone_premium[static_cast<std::size_t>(city)];
+    const auto region = static_cast<std::size_t>(sc.cities.list[static_cast<std::size_t>(city)].region);
+    if (best_in_region[region] < 0 || premium > c.zone_premium[static_cast<std::size_t>(best_in_region[region])])
+      best_in_region[region] = city;
+    if (best_overall < 0 || premium > c.zone_premium[static_cast<std::size_t>(best_overall)]) best_overall = city;
+  }
+  if (best_overall < 0) return;
+
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const std::size_t here = f.city[i];
+    if (w.is_zone(static_cast<int>(here), s.step)) continue;
+    bool sells_cbec = false;
+    for (int d = 0; d < w.destinations; ++d) sells_cbec = sells_cbec || f.active[econ::market_index(w, i, d * kChannels + kCbec)];
+    if (!sells_cbec) continue;
+    RandomStream rng(w.seed, Stream::kRelocation, static_cast<std::uint32_t>(s.step), f.id[i]);
+    if (!rng.bernoulli(cfg.relocation_rate)) continue;
+    const auto region = static_cast<std::size_t>(sc.cities.list[here].region);
+    const std::size_t there = static_cast<std::size_t>(best_in_region[region] >= 0 ? best_in_region[region] : best_overall);
+
+    const double sigma = sc.sectors[f.sector[i]].elasticity;
+    auto level = [&](std::size_t city, Instrument k) { return c.instrument[static_cast<std::size_t>(k)][city]; };
+    double gain = 0.0;
+    for (int d = 0; d < w.destinations; ++d) {
+      const int market = d * kChannels + kCbec;
+      const std::size_t k = econ::market_index(w, i, market);
+      if (!f.active[k]) continue;
+      const double base_cost = w.at(s.step).trade_cost[static_cast<std::size_t>(market)];
+      const double tau_here = base_cost * (1.0 - effects.clearance_cost_cut * level(here, Instrument::information));
+      const double tau_there = base_cost * (1.0 - effects.clearance_cost_cut * level(there, Instrument::information));
+      const double variable = econ::variable_profit_cny(w, s, i, market, s.step, f.revenue_usd_last[k]);
+      gain += variable * (std::pow((1.0 + tau_there) / (1.0 + tau_here), 1.0 - sigma) - 1.0);
+      gain += cfg.fixed_cost_cbec_cny * effects.entry_cost_cut *
+              (level(there, Instrument::administration) - level(here, Instrument::administration));
+    }
+    const double cost = std::max(1.0, cfg.relocation_cost_months * f.employees[i] * c.wage_cny[here]);
+    if (!rng.bernoulli(econ::logistic((gain * cfg.horizon_months - cost) / (cfg.decision_noise * cost)))) continue;
+
+    const std::int64_t workers = f.employees[i];
+    c.firm_jobs[here] -= workers;
+    c.firm_jobs[there] += workers;
+    c.labour_force[here] = std::max(1.0, c.labour_force[here] - static_cast<double>(workers));
+    c.labour_force[there] += static_cast<double>(workers);
+    count_job_change(out, here, -workers);
+    count_job_change(out, there, workers);
+    ++out.relocations_out[here];
+    ++out.relocations_in[there];
+    f.cash_cny[i] -= cost;
+    out.record_flow(kFirms, kHouseholds, cost);
+    f.city[i] = static_cast<std::uint32_t>(there);
+    if (!f.trader[i]) f.production_city[i] = static_cast<std::uint32_t>(there);
+  }
+}
+
+}  // namespace pzsim

@@ -1,0 +1,71 @@
+#pragma once
+// The model's rules, one file each (sim/model/<rule>.cpp), called by step() in a fixed
+// order. Each reads the world and the state, updates the state it owns and records what
+// happened in the month's outputs.
+#include "sim/model/outputs.hpp"
+#include "sim/model/state.hpp"
+
+namespace pzsim {
+
+// zone_policy.cpp: instrument levels of every city this month (approval, ramp-up,
+// learning from the leader zone, national floors).
+void apply_zone_policy(const World& w, State& s, MonthOutputs& out);
+
+// expectations.cpp: each firm's expected profit per market, from its own last month or
+// from what peers in its city and sector earned (information spillover).
+void form_expectations(const World& w, State& s);
+
+// market_entry.cpp: entry into and exit from each destination x channel against sunk and
+// fixed costs, with bounded rationality and a financing constraint.
+void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out);
+
+// product_listing.cpp: how many products each CBEC seller lists, and whether it ships
+// through overseas warehouses.
+void list_products(const World& w, State& s);
+
+// platform.cpp: account suspensions before the month's sales; reputation after them.
+void suspend_accounts(const World& w, State& s, MonthOutputs& out);
+void update_reputation(const World& w, State& s);
+
+// consumer_adoption.cpp: overseas buyers become aware of Chinese sellers (Bass diffusion).
+void adopt_awareness(const World& w, State& s, MonthOutputs& out);
+
+// consumer_shopping.cpp: consideration sets from the platform ranking, nested logit,
+// purchases spread over choice probabilities.
+void shop_cbec(const World& w, State& s, MonthOutputs& out);
+
+// general_trade.cpp: aggregate importers per destination x sector buy from general-trade
+// exporters (CES), net of what CBEC cannibalised; firms also sell at home.
+void import_general_trade(const World& w, State& s, MonthOutputs& out);
+void sell_at_home(const World& w, State& s, MonthOutputs& out);
+
+// import_shopping.cpp: Chinese shoppers buying abroad (CBEC imports).
+void shop_imports(const World& w, State& s, MonthOutputs& out);
+
+// production_hiring.cpp: firms produce what was sold and hire or lay off against the city
+// labour pool; aggregate employers (suppliers, services, rest of the economy) adjust.
+void produce_and_hire(const World& w, State& s, MonthOutputs& out);
+
+// labour_market.cpp: wages respond to tightness; workers migrate (hukou friction).
+void clear_labour_markets(const World& w, State& s, MonthOutputs& out);
+
+// accounting.cpp: profit, taxes, credit, zone fiscal cost, every payment in the
+// transaction matrix; exports by declared customs code.
+void book_accounts(const World& w, State& s, MonthOutputs& out);
+
+// firm_exit.cpp: closure on sustained losses, insolvency or exogenous hazard.
+void close_firms(const World& w, State& s, MonthOutputs& out);
+
+// relocation.cpp: CBEC firms move to zone cities when savings beat the moving cost.
+void relocate_firms(const World& w, State& s, MonthOutputs& out);
+
+// firm_births.cpp: new firms per city at a rate rising with local conditions.
+void give_birth_to_firms(const World& w, State& s, MonthOutputs& out);
+
+// Adds one employer's employment change in a city to jobs created or destroyed.
+inline void count_job_change(MonthOutputs& out, std::size_t city, std::int64_t delta) {
+  if (delta > 0) out.jobs_created[city] += delta;
+  if (delta < 0) out.jobs_destroyed[city] -= delta;
+}
+
+}  // namespace pzsim

@@ -1,0 +1,27 @@
+#pragma once
+// A run is a pure function of (scenario, seed): no global state, callable many times in
+// one process (sweeps) and from any thread.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include "sim/model/outputs.hpp"
+#include "sim/model/state.hpp"
+
+namespace pzsim {
+
+// One month of the model: the policy story's phases in fixed order.
+void step(const World& world, State& state, MonthOutputs& out);
+
+// Called after each month with the state at its end and the month's outputs.
+using MonthCallback = std::function<void(const World&, const State&, const MonthOutputs&)>;
+
+// Thrown when a run is cancelled (interrupt) between months.
+struct RunCancelled {};
+
+// Runs every month of the scenario with the given seed. `cancel`, when set, is checked
+// between months.
+void run_simulation(const Scenario& scenario, std::uint64_t seed, const MonthCallback& on_month,
+                    const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace pzsim

@@ -1,0 +1,341 @@
+#include "sim/model/state.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "sim/core/rng.hpp"
+#include "sim/model/economics.hpp"
+#include "sim/model/rules.hpp"
+
+namespace pzsim {
+
+void FirmStore::resize(std::size_t n, int markets) {
+  const std::size_t nm = n * static_cast<std::size_t>(markets);
+  id.resize(n);
+  city.resize(n);
+  production_city.resize(n);
+  sector.resize(n);
+  trader.resize(n);
+  productivity.resize(n);
+  quality.resize(n);
+  employees.resize(n);
+  cash_cny.resize(n);
+  credit_cny.resize(n);
+  revenue_cny_last.resize(n);
+  profit_cny_last.resize(n);
+  age_months.resize(n);
+  loss_months.resize(n);
+  domestic_revenue_cny.resize(n);
+  insolvent.resize(n);
+  active.resize(nm);
+  products.resize(nm);
+  reputation.resize(nm);
+  months_active.resize(nm);
+  warehouse.resize(nm);
+  revenue_usd.resize(nm);
+  spending_usd.resize(nm);
+  revenue_usd_last.resize(nm);
+  expected_profit_cny.resize(nm);
+}
+
+void FirmStore::move_slot(std::size_t from, std::size_t to, int markets) {
+  id[to] = id[from];
+  city[to] = city[from];
+  production_city[to] = production_city[from];
+  sector[to] = sector[from];
+  trader[to] = trader[from];
+  productivity[to] = productivity[from];
+  quality[to] = quality[from];
+  employees[to] = employees[from];
+  cash_cny[to] = cash_cny[from];
+  credit_cny[to] = credit_cny[from];
+  revenue_cny_last[to] = revenue_cny_last[from];
+  profit_cny_last[to] = profit_cny_last[from];
+  age_months[to] = age_months[from];
+  loss_months[to] = loss_months[from];
+  domestic_revenue_cny[to] = domestic_revenue_cny[from];
+  insolvent[to] = insolvent[from];
+  const std::size_t m = static_cast<std::size_t>(markets);
+  for (std::size_t k = 0; k < m; ++k) {
+    const std::size_t a = from * m + k, b = to * m + k;
+    active[b] = active[a];
+    products[b] = products[a];
+    reputation[b] = reputation[a];
+    months_active[b] = months_active[a];
+    warehouse[b] = warehouse[a];
+    revenue_usd[b] = revenue_usd[a];
+    spending_usd[b] = spending_usd[a];
+    revenue_usd_last[b] = revenue_usd_last[a];
+    expected_profit_cny[b] = expected_profit_cny[a];
+  }
+}
+
+std::vector<std::int64_t> CityState::employment() const {
+  std::vector<std::int64_t> e(labour_force.size());
+  for (std::size_t c = 0; c < e.size(); ++c) e[c] = firm_jobs[c] + services_jobs[c] + supplier_jobs[c] + other_jobs[c];
+  return e;
+}
+
+namespace {
+
+// Splits n items over shares by largest remainder (deterministic, sums exactly to n).
+std::vector<std::size_t> apportion(std::size_t n, const std::vector<double>& shares) {
+  std::vector<std::size_t> counts(shares.size());
+  std::vector<std::pair<double, std::size_t>> remainders;
+  std::size_t assigned = 0;
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    const double exact = shares[i] * static_cast<double>(n);
+    counts[i] = static_cast<std::size_t>(std::floor(exact));
+    assigned += counts[i];
+    remainders.emplace_back(exact - std::floor(exact), i);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(), [](auto a, auto b) { return a.first > b.first; });
+  for (std::size_t k = 0; assigned < n && k < remainders.size(); ++k, ++assigned) ++counts[remainders[k].second];
+  return counts;
+}
+
+std::vector<double> sector_shares(const Scenario& sc) {
+  std::vector<double> shares;
+  for (const auto& s : sc.sectors) shares.push_back(s.spending_share);
+  return shares;
+}
+
+}  // namespace
+
+// Draws one new firm's attributes into slot i. Also used by births, so a firm born later is
+// drawn from the same distributions as the founding population.
+void draw_firm(const World& w, State& s, std::size_t i, std::uint64_t id, std::uint32_t city, int step) {
+  const Scenario& sc = *w.scenario;
+  FirmStore& f = s.firms;
+  RandomStream rng(w.seed, Stream::kFirmInit, static_cast<std::uint32_t>(step), id);
+  const auto shares = sector_shares(sc);
+  f.id[i] = id;
+  f.city[i] = city;
+  f.sector[i] = static_cast<std::uint16_t>(rng.categorical(shares));
+  f.productivity[i] = sc.firms.productivity == ProductivityDistribution::lognormal
+                          ? rng.lognormal(0.0, sc.firms.productivity_sigma)
+                          : rng.pareto(1.0, sc.firms.pareto_shape);
+  f.quality[i] = rng.lognormal(0.0, sc.sectors[f.sector[i]].quality_sigma);
+  f.trader[i] = rng.bernoulli(sc.firms.trader_share) ? 1 : 0;
+  const std::size_t source_city = rng.categorical(w.city_firm_share);
+  f.production_city[i] = f.trader[i] ? static_cast<std::uint32_t>(source_city) : city;
+  f.employees[i] = 0;
+  f.cash_cny[i] = 0.0;
+  f.credit_cny[i] = 0.0;
+  f.revenue_cny_last[i] = 0.0;
+  f.profit_cny_last[i] = 0.0;
+  f.age_months[i] = 0;
+  f.loss_months[i] = 0;
+  f.domestic_revenue_cny[i] = 0.0;
+  f.insolvent[i] = 0;
+  for (int m = 0; m < w.markets; ++m) {
+    const std::size_t k = econ::market_index(w, i, m);
+    f.active[k] = 0;
+    f.products[k] = 0;
+    f.reputation[k] = 0.0;
+    f.months_active[k] = 0;
+    f.warehouse[k] = 0;
+    f.revenue_usd[k] = 0.0;
+    f.spending_usd[k] = 0.0;
+    f.revenue_usd_last[k] = 0.0;
+    f.expected_profit_cny[k] = 0.0;
+  }
+}
+
+State initial_state(const World& w) {
+  const Scenario& sc = *w.scenario;
+  State s;
+  const std::size_t n_cities = static_cast<std::size_t>(w.cities);
+  const double fraction = sc.scale.sample_fraction;
+
+  // Cities (labour markets in sample units: the labour force times the sample fraction).
+  auto& c = s.cities;
+  for (const auto& spec : sc.cities.list) {
+    c.labour_force.push_back(*spec.labour_force * fraction);
+    c.wage_cny.push_back(*spec.wage_cny);
+    c.wage_start_cny.push_back(*spec.wage_cny);
+  }
+  c.other_jobs.assign(n_cities, 0);
+  c.services_jobs.assign(n_cities, 0);
+  c.supplier_jobs.assign(n_cities, 0);
+  c.firm_jobs.assign(n_cities, 0);
+  c.profit_per_firm_cny.assign(n_cities, 0.0);
+  for (auto& level : c.instrument) level.assign(n_cities, 0.0);
+  c.zone_premium.assign(n_cities, 0.0);
+
+  // Firms, apportioned to cities by their firm weight; ids follow city order.
+  const auto per_city = apportion(static_cast<std::size_t>(sc.firms.count), w.city_firm_share);
+  s.firms.resize(static_cast<std::size_t>(sc.firms.count), w.markets);
+  std::size_t slot = 0;
+  for (std::size_t city = 0; city < n_cities; ++city)
+    for (std::size_t k = 0; k < per_city[city]; ++k, ++slot) draw_firm(w, s, slot, slot, static_cast<std::uint32_t>(city), 0);
+  s.next_firm_id = slot;
+  const std::size_t n = s.firms.size();
+
+  // Exporters are the most productive firms (selection into exporting); each serves a
+  // destination with probability 1/2, at least one. CBEC sellers start among them.
+  std::vector<double> pot(n);
+  for (std::size_t i = 0; i < n; ++i) pot[i] = econ::potential(w, s, i, 0);
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pot[a] > pot[b]; });
+  const std::size_t exporters = static_cast<std::size_t>(std::round(sc.firms.exporter_share * static_cast<double>(n)));
+  const double cbec_given_exporter = sc.firms.exporter_share > 0.0 ? sc.firms.cbec_share / sc.firms.exporter_share : 0.0;
+  for (std::size_t r = 0; r < exporters; ++r) {
+    const std::size_t i = order[r];
+    RandomStream rng(w.seed, Stream::kFirmInit, 1, s.firms.id[i]);
+    bool any = false;
+    for (int d = 0; d < w.destinations; ++d) {
+      const bool on = rng.bernoulli(0.5);
+      s.firms.active[econ::market_index(w, i, d * kChannels + kGeneral)] = on;
+      any = any || on;
+    }
+    if (!any) s.firms.active[econ::market_index(w, i, static_cast<int>(rng.below(static_cast<std::uint64_t>(w.destinations))) * kChannels)] = 1;
+    if (rng.bernoulli(cbec_given_exporter)) {
+      for (int d = 0; d < w.destinations; ++d) {
+        if (d > 0 && !rng.bernoulli(0.5)) continue;
+        const std::size_t k = econ::market_index(w, i, d * kChannels + kCbec);
+        s.firms.active[k] = 1;
+        s.firms.products[k] = 1;
+        s.firms.reputation[k] = 0.5;
+        s.firms.months_active[k] = 12;
+      }
+    }
+  }
+  for (std::size_t k = 0; k < s.firms.active.size(); ++k)
+    if (s.firms.active[k] && s.firms.months_active[k] == 0) s.firms.months_active[k] = 12;
+
+  // Competitor price indices, fixed for the run: they give China its starting share of each
+  // destination's imports and the firms their starting share of the home market.
+  const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
+  const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
+  s.general_competitor_index.assign(n_dest * n_sec, 0.0);
+  s.domestic_competitor_index.assign(n_sec, 0.0);
+  std::vector<double> domestic_appeal(n_sec, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t sec = s.firms.sector[i];
+    const double sigma = sc.sectors[sec].elasticity;
+    domestic_appeal[sec] += econ::ces_appeal(s.firms.quality[i], w.markup[sec] * econ::unit_cost_cny(w, s, i, 0), sigma);
+    for (std::size_t d = 0; d < n_dest; ++d) {
+      const int market = static_cast<int>(d) * kChannels + kGeneral;
+      if (!s.firms.active[econ::market_index(w, i, market)]) continue;
+      s.general_competitor_index[d * n_sec + sec] +=
+          econ::ces_appeal(s.firms.quality[i], econ::delivered_price_usd(w, s, i, market, 0), sigma);
+    }
+  }
+  for (std::size_t d = 0; d < n_dest; ++d) {
+    const double share = sc.destinations[d].china_share;
+    for (std::size_t sec = 0; sec < n_sec; ++sec) {
+      double& index = s.general_competitor_index[d * n_sec + sec];
+      // With no Chinese exporter in a cell, competitors are set as if one average firm were.
+      if (!(index > 0.0)) index = domestic_appeal[sec] / std::max<std::size_t>(1, n);
+      index *= (1.0 - share) / share;
+    }
+  }
+  for (std::size_t sec = 0; sec < n_sec; ++sec)
+    s.domestic_competitor_index[sec] =
+        std::max(domestic_appeal[sec], 1e-300) * (1.0 - sc.firms.home_market_share) / sc.firms.home_market_share;
+
+  // Reference CBEC price per sector: geometric mean of parcel prices to the first
+  // destination at the start (normalises price in consumer utility).
+  s.reference_price_usd.assign(n_sec, 1.0);
+  {
+    std::vector<double> log_sum(n_sec, 0.0), count(n_sec, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      log_sum[s.firms.sector[i]] += std::log(econ::delivered_price_usd(w, s, i, kCbec, 0));
+      count[s.firms.sector[i]] += 1.0;
+    }
+    for (std::size_t sec = 0; sec < n_sec; ++sec)
+      if (count[sec] > 0) s.reference_price_usd[sec] = std::exp(log_sum[sec] / count[sec]);
+  }
+
+  // Consumers: overseas buyers per destination, Chinese shoppers per city.
+  const int per_destination = sc.consumers.agents_per_destination;
+  std::uint64_t consumer_id = 0;
+  s.consumers.begin.push_back(0);
+  for (std::size_t d = 0; d < n_dest; ++d) {
+    const auto& dest = sc.destinations[d];
+    const double weight = dest.online_shoppers * dest.platform_penetration * fraction / per_destination;
+    for (int k = 0; k < per_destination; ++k, ++consumer_id) {
+      RandomStream rng(w.seed, Stream::kConsumerInit, 0, consumer_id);
+      s.consumers.id.push_back(consumer_id);
+      s.consumers.destination.push_back(static_cast<std::uint16_t>(d));
+      s.consumers.weight.push_back(weight);
+      s.consumers.aware.push_back(rng.bernoulli(dest.awareness_start) ? 1 : 0);
+    }
+    s.consumers.begin.push_back(s.consumers.id.size());
+  }
+  std::uint64_t shopper_id = 0;
+  s.shoppers.begin.push_back(0);
+  for (std::size_t city = 0; city < n_cities; ++city) {
+    const int agents = sc.import_side.agents_per_city;
+    const double weight = agents > 0 ? c.labour_force[city] * sc.import_side.online_shopper_share / agents : 0.0;
+    for (int k = 0; k < agents; ++k, ++shopper_id) {
+      RandomStream rng(w.seed, Stream::kConsumerInit, 1, shopper_id);
+      s.shoppers.id.push_back(shopper_id);
+      s.shoppers.city.push_back(static_cast<std::uint32_t>(city));
+      s.shoppers.weight.push_back(weight);
+      s.shoppers.adopted.push_back(rng.bernoulli(sc.import_side.adopted_start) ? 1 : 0);
+    }
+    s.shoppers.begin.push_back(s.shoppers.id.size());
+  }
+  s.aware_share.assign(n_dest, 0.0);
+  for (std::size_t d = 0; d < n_dest; ++d) {
+    double aware = 0.0, total = 0.0;
+    for (std::size_t a = s.consumers.begin[d]; a < s.consumers.begin[d + 1]; ++a) {
+      aware += s.consumers.aware[a] * s.consumers.weight[a];
+      total += s.consumers.weight[a];
+    }
+    s.aware_share[d] = total > 0.0 ? aware / total : 0.0;
+  }
+  s.adopted_share_import.assign(n_cities, sc.import_side.adopted_start);
+  s.cbec_spending_last_usd.assign(n_dest * n_sec, 0.0);
+
+  // Warm start: employ the workers that the starting sales need, so month one is not a
+  // hiring spree. Sales are computed by the same rules the run uses.
+  {
+    MonthOutputs scratch;
+    scratch.reset(w);
+    sell_at_home(w, s, scratch);
+    import_general_trade(w, s, scratch);
+    for (std::size_t i = 0; i < n; ++i) {
+      double factory_revenue = s.firms.domestic_revenue_cny[i];
+      for (int m = 0; m < w.markets; ++m) {
+        const std::size_t k = econ::market_index(w, i, m);
+        const double gross_wedge = econ::delivery_wedge(w, s, i, m, 0) * (m % kChannels == kCbec ? 1.0 - sc.platform.commission : 1.0);
+        factory_revenue += s.firms.revenue_usd[k] * w.at(0).cny_per_usd / gross_wedge;
+        s.firms.revenue_usd_last[k] = s.firms.revenue_usd[k];
+        s.firms.revenue_usd[k] = 0.0;
+        s.firms.spending_usd[k] = 0.0;
+      }
+      const double wage = c.wage_cny[s.firms.production_city[i]];
+      const double workers = factory_revenue / w.markup[s.firms.sector[i]] / wage;
+      s.firms.revenue_cny_last[i] = factory_revenue;
+      // Trading companies keep sales staff; their production jobs are with suppliers.
+      if (s.firms.trader[i]) {
+        s.firms.employees[i] = std::max(1, static_cast<int>(std::lround(0.1 * workers)));
+        c.supplier_jobs[s.firms.production_city[i]] += std::lround(0.9 * workers);
+      } else {
+        s.firms.employees[i] = std::max(1, static_cast<int>(std::lround(workers)));
+      }
+      s.firms.cash_cny[i] = sc.firms.startup_cash_months * s.firms.employees[i] * c.wage_cny[s.firms.city[i]] +
+                            factory_revenue;
+      s.firms.domestic_revenue_cny[i] = 0.0;
+      c.firm_jobs[s.firms.city[i]] += s.firms.employees[i];
+    }
+  }
+  // The rest of the economy employs the remainder of the city at the normal employment rate.
+  for (std::size_t city = 0; city < n_cities; ++city) {
+    const auto normal = static_cast<std::int64_t>(std::llround(c.labour_force[city] * sc.labour.normal_employment_rate));
+    c.other_jobs[city] = std::max<std::int64_t>(0, normal - c.firm_jobs[city] - c.supplier_jobs[city]);
+    // A city whose firms alone exceed the normal employment rate gets the labour force it needs.
+    const double employed = static_cast<double>(c.firm_jobs[city] + c.supplier_jobs[city] + c.other_jobs[city]);
+    c.labour_force[city] = std::max(c.labour_force[city], employed / sc.labour.normal_employment_rate);
+  }
+  c.labour_force_start = c.labour_force;
+  c.other_jobs_start = c.other_jobs;
+  return s;
+}
+
+}  // namespace pzsim

@@ -1,0 +1,105 @@
+#pragma once
+// The changing state of a run, stored as structures of arrays. Agents have stable ids;
+// randomness is keyed by id, never by the slot an agent happens to occupy.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "sim/model/world.hpp"
+
+namespace pzsim {
+
+// Firms, one slot each; per-market arrays are [slot * markets + market].
+struct FirmStore {
+  std::vector<std::uint64_t> id;
+  std::vector<std::uint32_t> city;             // where the firm is registered and sells from
+  std::vector<std::uint32_t> production_city;  // where its goods are made (differs for traders)
+  std::vector<std::uint16_t> sector;
+  std::vector<std::uint8_t> trader;            // trading company
+  std::vector<double> productivity;            // output per worker, trend-free
+  std::vector<double> quality;
+  std::vector<std::int32_t> employees;
+  std::vector<double> cash_cny;
+  std::vector<double> credit_cny;              // credit drawn
+  std::vector<double> revenue_cny_last;        // last month's total revenue (credit line base)
+  std::vector<double> profit_cny_last;         // last month's profit after tax
+  std::vector<std::int32_t> age_months;
+  std::vector<std::int32_t> loss_months;       // consecutive months with a loss
+  std::vector<double> domestic_revenue_cny;    // this month
+  std::vector<std::uint8_t> insolvent;         // could not pay this month even with credit
+
+  // Per market.
+  std::vector<std::uint8_t> active;
+  std::vector<std::int32_t> products;          // CBEC listings
+  std::vector<double> reputation;              // CBEC seller reputation in [0,1]
+  std::vector<std::int32_t> months_active;
+  std::vector<std::uint8_t> warehouse;         // CBEC via overseas warehouses
+  std::vector<double> revenue_usd;             // this month, received by the seller (net of commission)
+  std::vector<double> spending_usd;            // this month, paid by buyers (gross)
+  std::vector<double> revenue_usd_last;        // last month
+  std::vector<double> expected_profit_cny;     // adaptive expectation of monthly profit
+
+  std::size_t size() const { return id.size(); }
+  void resize(std::size_t n, int markets);
+  // Moves slot `from` into slot `to` (compaction keeps id order).
+  void move_slot(std::size_t from, std::size_t to, int markets);
+};
+
+// Overseas buyers, grouped by destination ([begin[d], begin[d+1]) are destination d's).
+struct ConsumerStore {
+  std::vector<std::uint64_t> id;
+  std::vector<std::uint16_t> destination;
+  std::vector<double> weight;                  // people each agent stands for
+  std::vector<std::uint8_t> aware;             // aware of Chinese sellers
+  std::vector<std::size_t> begin;              // [destinations + 1]
+  std::size_t size() const { return id.size(); }
+};
+
+// Chinese cross-border shoppers, grouped by city.
+struct ImportShopperStore {
+  std::vector<std::uint64_t> id;
+  std::vector<std::uint32_t> city;
+  std::vector<double> weight;
+  std::vector<std::uint8_t> adopted;
+  std::vector<std::size_t> begin;              // [cities + 1]
+  std::size_t size() const { return id.size(); }
+};
+
+struct CityState {
+  std::vector<double> labour_force;
+  std::vector<double> wage_cny;
+  std::vector<double> wage_start_cny;
+  std::vector<double> labour_force_start;
+  std::vector<std::int64_t> other_jobs_start;
+  std::vector<std::int64_t> other_jobs;        // rest of the economy
+  std::vector<std::int64_t> services_jobs;     // logistics and services for CBEC parcels
+  std::vector<std::int64_t> supplier_jobs;     // contract manufacturing for trading companies
+  std::vector<std::int64_t> firm_jobs;         // employees of firm agents located there
+  std::vector<double> profit_per_firm_cny;     // last month's average firm profit (for births)
+  std::array<std::vector<double>, kInstrumentCount> instrument;  // current levels [city]
+  std::vector<double> zone_premium;            // mean instrument level above the national floor
+  std::vector<std::int64_t> employment() const;
+};
+
+struct State {
+  int step = 0;                                // the month being simulated
+  std::uint64_t next_firm_id = 0;
+  FirmStore firms;
+  ConsumerStore consumers;
+  ImportShopperStore shoppers;
+  CityState cities;
+  // Market-level memory.
+  std::vector<double> general_competitor_index;  // [destination * sectors + sector], fixed at start
+  std::vector<double> domestic_competitor_index; // [sector], fixed at start
+  std::vector<double> reference_price_usd;       // [sector], CBEC utility normalisation
+  std::vector<double> aware_share;               // [destination], weighted, last month
+  std::vector<double> adopted_share_import;      // [city], last month
+  std::vector<double> cbec_spending_last_usd;    // [destination * sectors + sector], for cannibalisation
+};
+
+State initial_state(const World& world);
+
+// Draws a new firm's attributes into slot i (founders at step 0 and births later).
+void draw_firm(const World& world, State& state, std::size_t i, std::uint64_t id, std::uint32_t city, int step);
+
+}  // namespace pzsim

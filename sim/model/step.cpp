@@ -1,0 +1,79 @@
+#include <algorithm>
+
+#include "sim/model/economics.hpp"
+#include "sim/model/rules.hpp"
+#include "sim/model/simulation.hpp"
+
+namespace pzsim {
+
+namespace {
+
+// Stocks at the end of the month, and this month's sales become last month's.
+void end_month(const World& w, State& s, MonthOutputs& out) {
+  FirmStore& f = s.firms;
+  CityState& c = s.cities;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    ++out.firms_alive[f.city[i]];
+    out.firm_cash_cny += f.cash_cny[i];
+    out.credit_outstanding_cny += f.credit_cny[i];
+  }
+  for (std::size_t k = 0; k < f.revenue_usd.size(); ++k) {
+    f.revenue_usd_last[k] = f.revenue_usd[k];
+    f.revenue_usd[k] = 0.0;
+    f.spending_usd[k] = 0.0;
+  }
+  std::fill(f.domestic_revenue_cny.begin(), f.domestic_revenue_cny.end(), 0.0);
+  const std::vector<std::int64_t> employment = c.employment();
+  for (std::size_t city = 0; city < employment.size(); ++city) {
+    // Births and arrivals draw on the rural pool when a city has no one unemployed.
+    c.labour_force[city] = std::max(c.labour_force[city], static_cast<double>(employment[city]));
+    out.employment[city] = employment[city];
+    out.firm_employment[city] = c.firm_jobs[city];
+    out.services_jobs[city] = c.services_jobs[city];
+    out.supplier_jobs[city] = c.supplier_jobs[city];
+    out.other_jobs[city] = c.other_jobs[city];
+    out.labour_force[city] = c.labour_force[city];
+    out.wage_cny[city] = c.wage_cny[city];
+  }
+  out.cny_per_usd = w.at(s.step).cny_per_usd;
+}
+
+}  // namespace
+
+void step(const World& w, State& s, MonthOutputs& out) {
+  out.reset(w);
+  // The policy story, in the order it happens each month.
+  apply_zone_policy(w, s, out);       // zones approved so far set their instruments
+  form_expectations(w, s);            // firms read last month's sales and their peers'
+  enter_and_exit_markets(w, s, out);  // ... decide where and by which channel to sell
+  list_products(w, s);                // ... how many products to list, how to ship
+  suspend_accounts(w, s, out);        // the platform polices its sellers
+  adopt_awareness(w, s, out);         // buyers abroad learn of Chinese sellers
+  shop_cbec(w, s, out);               // ... and buy from them on the platform
+  import_general_trade(w, s, out);    // importers buy the rest by general trade
+  sell_at_home(w, s, out);            // firms sell at home
+  shop_imports(w, s, out);            // Chinese shoppers buy abroad
+  produce_and_hire(w, s, out);        // firms make what they sold and hire or lay off
+  clear_labour_markets(w, s, out);    // wages and migration respond
+  book_accounts(w, s, out);           // profit, taxes, credit, fiscal cost
+  update_reputation(w, s);            // sales build reputations
+  close_firms(w, s, out);             // insolvent and loss-making firms close
+  relocate_firms(w, s, out);          // some move to zone cities
+  give_birth_to_firms(w, s, out);     // new firms are born
+  end_month(w, s, out);
+}
+
+void run_simulation(const Scenario& scenario, std::uint64_t seed, const MonthCallback& on_month,
+                    const std::atomic<bool>* cancel) {
+  const World world = build_world(scenario, seed);
+  State state = initial_state(world);
+  MonthOutputs out;
+  for (int t = 0; t < world.clock.months; ++t) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) throw RunCancelled{};
+    state.step = t;
+    step(world, state, out);
+    if (on_month) on_month(world, state, out);
+  }
+}
+
+}  // namespace pzsim

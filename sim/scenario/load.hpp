@@ -1,0 +1,34 @@
+#pragma once
+// Scenario loading: YAML file (with `extends` and --set overrides) -> validated Scenario.
+// Every problem is an InputError whose message starts `file:line:column: key.path: ...`.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/scenario.hpp"
+
+namespace pzsim {
+
+struct LoadedScenario {
+  Scenario scenario;          // validated, with every drawn city attribute filled in
+  std::string resolved_yaml;  // the fully resolved scenario; re-parses to the same struct
+  std::string path;           // the file as the user named it
+};
+
+// Loads, merges `extends` chains, applies overrides ("a.b.c=value"), parses and validates.
+LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+
+// Parses and validates scenario text (tests, sweeps that build scenarios in memory).
+LoadedScenario load_scenario_text(const std::string& text, const std::string& display_name,
+                                  const std::vector<std::string>& overrides = {});
+
+// The resolved scenario as YAML text.
+std::string emit_yaml(const Scenario& scenario);
+
+// The schema reference (every key, type, default, unit, range, meaning) as Markdown.
+std::string schema_markdown();
+
+// Index of a city by name, or -1.
+int find_city(const Scenario& scenario, std::string_view name);
+
+}  // namespace pzsim

@@ -1,0 +1,499 @@
+// Parsing and validation of scenarios: the one place YAML becomes a Scenario.
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "sim/core/error.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/scenario/load.hpp"
+#include "sim/scenario/schema.hpp"
+#include "sim/scenario/yaml_tree.hpp"
+
+namespace pzsim {
+
+namespace {
+
+using yaml::Node;
+using yaml::Position;
+
+// Where each key path was written, for errors found after parsing (cross-references).
+using PositionIndex = std::map<std::string, Position>;
+
+std::string where(const Position& pos) {
+  std::ostringstream out;
+  out << (pos.file.empty() ? "<scenario>" : pos.file) << ':' << pos.line << ':' << pos.column;
+  return out.str();
+}
+
+[[noreturn]] void fail(const Position& pos, const std::string& path, const std::string& what,
+                       const std::string& expected = {}) {
+  std::string msg = where(pos) + ": " + (path.empty() ? "(top level)" : path) + ": " + what;
+  if (!expected.empty()) msg += "; expected " + expected;
+  throw InputError(msg);
+}
+
+std::string describe_node(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::null: return "nothing (null)";
+    case Node::Kind::map: return "a map";
+    case Node::Kind::sequence: return "a list";
+    case Node::Kind::scalar: {
+      std::string shown = n.scalar.size() > 40 ? n.scalar.substr(0, 40) + "..." : n.scalar;
+      return (n.quoted ? "the string \"" : "'") + shown + (n.quoted ? "\"" : "'");
+    }
+  }
+  return "?";
+}
+
+std::string format_number(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
+std::string range_text(const Rule& rule) {
+  std::string text;
+  if (std::isfinite(rule.lo) && std::isfinite(rule.hi))
+    text = "a value in [" + format_number(rule.lo) + ", " + format_number(rule.hi) + "]";
+  else if (std::isfinite(rule.lo))
+    text = "a value >= " + format_number(rule.lo);
+  else if (std::isfinite(rule.hi))
+    text = "a value <= " + format_number(rule.hi);
+  else
+    text = "a number";
+  if (!rule.unit.empty() && rule.unit != "1") text += " (" + std::string(rule.unit) + ")";
+  return text;
+}
+
+const Node& require_scalar(const Node& n, const std::string& path, const std::string& expected) {
+  if (n.kind != Node::Kind::scalar) fail(n.pos, path, "found " + describe_node(n), expected);
+  return n;
+}
+
+double parse_double(const Node& n, const std::string& path, const Rule& rule) {
+  require_scalar(n, path, range_text(rule));
+  if (n.quoted) fail(n.pos, path, "found " + describe_node(n), range_text(rule) + " without quotes");
+  const std::string& s = n.scalar;
+  double value = 0.0;
+  const char* begin = s.data();
+  const char* end = s.data() + s.size();
+  if (!s.empty() && *begin == '+') ++begin;  // from_chars rejects a leading '+'
+  auto result = std::from_chars(begin, end, value);
+  if (result.ec == std::errc::result_out_of_range)
+    fail(n.pos, path, "number " + s + " is out of the range of a double", range_text(rule));
+  if (result.ec != std::errc{} || result.ptr != end || s.empty())
+    fail(n.pos, path, "found " + describe_node(n), range_text(rule));
+  if (!std::isfinite(value)) fail(n.pos, path, "found " + describe_node(n), range_text(rule) + ", finite");
+  if (value < rule.lo || value > rule.hi)
+    fail(n.pos, path, "value " + s + " is out of range", range_text(rule));
+  return value;
+}
+
+template <class Int>
+Int parse_integer(const Node& n, const std::string& path, const Rule& rule) {
+  const std::string expected = "a whole number" + (std::isfinite(rule.lo) || std::isfinite(rule.hi)
+                                                        ? std::string(", ") + range_text(rule)
+                                                        : std::string());
+  require_scalar(n, path, expected);
+  if (n.quoted) fail(n.pos, path, "found " + describe_node(n), expected + " without quotes");
+  const std::string& s = n.scalar;
+  Int value{};
+  const char* begin = s.data();
+  const char* end = s.data() + s.size();
+  if (!s.empty() && *begin == '+') ++begin;
+  auto result = std::from_chars(begin, end, value);
+  if (result.ec == std::errc::result_out_of_range)
+    fail(n.pos, path, "number " + s + " does not fit", expected);
+  if (result.ec != std::errc{} || result.ptr != end || s.empty()) {
+    // Accept integral values written in exponent form (e.g. 2e4 firms).
+    double d = 0.0;
+    auto r2 = std::from_chars(begin, end, d);
+    if (r2.ec == std::errc{} && r2.ptr == end && std::isfinite(d) && d == std::floor(d) &&
+        d >= static_cast<double>(std::numeric_limits<Int>::min()) &&
+        d <= static_cast<double>(std::numeric_limits<Int>::max()))
+      value = static_cast<Int>(d);
+    else
+      fail(n.pos, path, "found " + describe_node(n), expected);
+  }
+  if (static_cast<double>(value) < rule.lo || static_cast<double>(value) > rule.hi)
+    fail(n.pos, path, "value " + s + " is out of range", expected);
+  return value;
+}
+
+class Parser {
+ public:
+  Parser(const Node* node, std::string path, PositionIndex& positions)
+      : node_(node), path_(std::move(path)), positions_(positions) {}
+
+  template <class T>
+  void field(std::string_view key, T& value, std::string_view /*doc*/, const Rule& rule) {
+    keys_.emplace_back(key);
+    const Node* n = node_ ? node_->find(key) : nullptr;
+    if (n == nullptr) return;
+    const std::string path = join(key);
+    positions_[path] = n->pos;
+    convert(*n, path, value, rule);
+  }
+
+  template <class S>
+  void section(std::string_view key, S& sub, std::string_view /*doc*/) {
+    keys_.emplace_back(key);
+    const Node* n = node_ ? node_->find(key) : nullptr;
+    if (n == nullptr) return;
+    const std::string path = join(key);
+    positions_[path] = n->pos;
+    if (n->kind == Node::Kind::null) return;  // "key:" with nothing keeps the defaults
+    if (n->kind != Node::Kind::map) fail(n->pos, path, "found " + describe_node(*n), "a map of settings");
+    Parser child(n, path, positions_);
+    describe(child, sub);
+    child.reject_unknown_keys();
+  }
+
+  template <class S>
+  void list(std::string_view key, std::vector<S>& items, std::string_view /*doc*/) {
+    keys_.emplace_back(key);
+    const Node* n = node_ ? node_->find(key) : nullptr;
+    if (n == nullptr) return;
+    const std::string path = join(key);
+    positions_[path] = n->pos;
+    items.clear();
+    if (n->kind == Node::Kind::null) return;
+    if (n->kind != Node::Kind::sequence) fail(n->pos, path, "found " + describe_node(*n), "a list");
+    for (std::size_t i = 0; i < n->sequence.size(); ++i) {
+      const Node& element = n->sequence[i];
+      const std::string element_path = path + "." + std::to_string(i);
+      positions_[element_path] = element.pos;
+      if (element.kind != Node::Kind::map)
+        fail(element.pos, element_path, "found " + describe_node(element), "a map of settings");
+      S item{};
+      Parser child(&element, element_path, positions_);
+      describe(child, item);
+      child.reject_unknown_keys();
+      items.push_back(std::move(item));
+    }
+  }
+
+  void reject_unknown_keys() const {
+    if (node_ == nullptr || node_->kind != Node::Kind::map) return;
+    for (const auto& [key, value] : node_->map) {
+      if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) continue;
+      const std::string suggestion = yaml::nearest(key, keys_);
+      std::string expected = suggestion.empty() ? "one of: " + joined_keys() : "'" + suggestion + "' (did you mean it?)";
+      fail(value.key_pos.line > 0 ? value.key_pos : value.pos, join(key), "unknown key", expected);
+    }
+  }
+
+ private:
+  std::string join(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+  std::string joined_keys() const {
+    std::string out;
+    for (const auto& k : keys_) out += (out.empty() ? "" : ", ") + k;
+    return out;
+  }
+
+  static void convert(const Node& n, const std::string& path, double& value, const Rule& rule) {
+    value = parse_double(n, path, rule);
+  }
+  static void convert(const Node& n, const std::string& path, int& value, const Rule& rule) {
+    value = parse_integer<int>(n, path, rule);
+  }
+  static void convert(const Node& n, const std::string& path, std::uint64_t& value, const Rule& rule) {
+    value = parse_integer<std::uint64_t>(n, path, rule);
+  }
+  static void convert(const Node& n, const std::string& path, bool& value, const Rule&) {
+    require_scalar(n, path, "true or false");
+    if (!n.quoted && n.scalar == "true")
+      value = true;
+    else if (!n.quoted && n.scalar == "false")
+      value = false;
+    else
+      fail(n.pos, path, "found " + describe_node(n), "true or false");
+  }
+  static void convert(const Node& n, const std::string& path, std::string& value, const Rule&) {
+    require_scalar(n, path, "a string");
+    value = n.scalar;
+  }
+  static void convert(const Node& n, const std::string& path, Month& value, const Rule&) {
+    require_scalar(n, path, "a month YYYY-MM");
+    auto m = Month::parse(n.scalar);
+    if (!m) fail(n.pos, path, "found " + describe_node(n), "a month YYYY-MM (e.g. 2015-03)");
+    value = *m;
+  }
+  template <class E>
+    requires std::is_enum_v<E>
+  static void convert(const Node& n, const std::string& path, E& value, const Rule&) {
+    const auto& names = EnumNames<E>::names;
+    std::string options;
+    for (auto name : names) options += (options.empty() ? "" : ", ") + std::string(name);
+    require_scalar(n, path, "one of: " + options);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == n.scalar) {
+        value = static_cast<E>(i);
+        return;
+      }
+    }
+    std::vector<std::string> candidates(names.begin(), names.end());
+    const std::string suggestion = yaml::nearest(n.scalar, candidates);
+    fail(n.pos, path, "found " + describe_node(n),
+         suggestion.empty() ? "one of: " + options : "'" + suggestion + "' (did you mean it?); one of: " + options);
+  }
+  template <class T>
+  static void convert(const Node& n, const std::string& path, std::optional<T>& value, const Rule& rule) {
+    if (n.kind == Node::Kind::null) {
+      value.reset();
+      return;
+    }
+    T inner{};
+    convert(n, path, inner, rule);
+    value = inner;
+  }
+  template <class T>
+  static void convert(const Node& n, const std::string& path, std::vector<T>& values, const Rule& rule) {
+    if (n.kind != Node::Kind::sequence) fail(n.pos, path, "found " + describe_node(n), "a list");
+    values.clear();
+    for (std::size_t i = 0; i < n.sequence.size(); ++i) {
+      T item{};
+      convert(n.sequence[i], path + "." + std::to_string(i), item, rule);
+      values.push_back(std::move(item));
+    }
+  }
+
+  const Node* node_;
+  std::string path_;
+  PositionIndex& positions_;
+  std::vector<std::string> keys_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Validation: consistency across fields, with the position of the offending value.
+
+class Validator {
+ public:
+  Validator(const PositionIndex& positions, std::string file) : positions_(positions), file_(std::move(file)) {}
+
+  [[noreturn]] void fail_at(const std::string& path, const std::string& what, const std::string& expected = {}) const {
+    // Point at the key itself, else its nearest written ancestor, else the file.
+    std::string probe = path;
+    while (true) {
+      auto it = positions_.find(probe);
+      if (it != positions_.end()) fail(it->second, path, what, expected);
+      const auto dot = probe.rfind('.');
+      if (dot == std::string::npos) break;
+      probe.resize(dot);
+    }
+    fail(Position{file_, 1, 1}, path, what, expected);
+  }
+
+ private:
+  const PositionIndex& positions_;
+  std::string file_;
+};
+
+template <class Item>
+void require_unique_names(const std::vector<Item>& items, const std::string& list_path, const Validator& v,
+                          std::string Item::*name_member) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string& name = items[i].*name_member;
+    const std::string path = list_path + "." + std::to_string(i) + ".name";
+    if (name.empty()) v.fail_at(path, "missing name", "a non-empty name");
+    if (!seen.insert(name).second) v.fail_at(path, "duplicate name '" + name + "'", "unique names");
+  }
+}
+
+double clamp01(double x) { return std::min(1.0, std::max(0.0, x)); }
+
+// Fills omitted city attributes and turns synthetic cities into explicit ones, so the
+// resolved scenario lists every value the run uses. Draws are keyed by the city's position
+// and the attribute seed (not the run seed): cities stay fixed across a sweep's seeds.
+void resolve_cities(CitiesConfig& cities) {
+  const auto& a = cities.attributes;
+  const SyntheticCities synthetic = cities.synthetic;
+  const std::size_t explicit_count = cities.list.size();
+  for (int k = 0; k < synthetic.count; ++k) {
+    RandomStream rng(a.seed, Stream::kCityGeneration, 1, explicit_count + static_cast<std::size_t>(k));
+    CitySpec c;
+    c.name = synthetic.name_prefix + "-" + std::to_string(k + 1);
+    c.province = "synthetic";
+    c.region = static_cast<Region>(rng.categorical(synthetic.region_shares));
+    c.coastal = c.region != Region::west && rng.bernoulli(synthetic.coastal_share);
+    cities.list.push_back(std::move(c));
+  }
+  cities.synthetic.count = 0;
+  for (std::size_t i = 0; i < cities.list.size(); ++i) {
+    CitySpec& c = cities.list[i];
+    RandomStream rng(a.seed, Stream::kCityGeneration, 0, i);
+    const double bonus = (c.coastal ? a.coastal_index_bonus : 0.0) + (c.region == Region::east ? a.east_index_bonus : 0.0);
+    const double base = c.region == Region::northeast ? 0.4 : 0.45;
+    // Draw all six numbers whether used or not, so giving one attribute never shifts another.
+    const double infrastructure = clamp01(base + bonus + a.index_sd * rng.normal());
+    const double ecommerce = clamp01(base - 0.05 + 1.3 * bonus + a.index_sd * rng.normal());
+    const double trade_scale = clamp01(base - 0.05 + 1.5 * bonus + a.index_sd * rng.normal());
+    const double labour_force = a.labour_force_median * std::exp(a.labour_force_sigma * rng.normal());
+    const double wage = (c.region == Region::east ? a.wage_cny_east : a.wage_cny_other) * std::exp(0.1 * rng.normal());
+    const double firm_weight = labour_force / 1e6 * (0.5 + trade_scale) * std::exp(0.3 * rng.normal());
+    if (!c.infrastructure) c.infrastructure = infrastructure;
+    if (!c.ecommerce) c.ecommerce = ecommerce;
+    if (!c.trade_scale) c.trade_scale = trade_scale;
+    if (!c.labour_force) c.labour_force = std::round(labour_force);
+    if (!c.wage_cny) c.wage_cny = std::round(wage);
+    if (!c.firm_weight) c.firm_weight = firm_weight;
+  }
+}
+
+void validate(Scenario& s, const PositionIndex& positions, const std::string& file) {
+  const Validator v(positions, file);
+  const Clock clock{s.run.start, s.run.months};
+  auto in_run = [&](Month m) { return m >= clock.start && m <= clock.end(); };
+  const std::string window = s.run.start.str() + " to " + clock.end().str();
+
+  if (s.cities.synthetic.region_shares.size() != 4)
+    v.fail_at("cities.synthetic.region_shares", "needs 4 shares", "shares for east, central, west, northeast");
+  double region_total = 0.0;
+  for (double x : s.cities.synthetic.region_shares) region_total += x;
+  if (!(region_total > 0.0))
+    v.fail_at("cities.synthetic.region_shares", "shares sum to zero", "at least one positive share");
+  if (s.cities.list.empty() && s.cities.synthetic.count == 0)
+    v.fail_at("cities", "no cities", "cities.list with at least one city, or cities.synthetic.count > 0");
+  resolve_cities(s.cities);
+  require_unique_names(s.cities.list, "cities.list", v, &CitySpec::name);
+
+  if (s.destinations.empty()) v.fail_at("destinations", "no destinations", "at least one overseas market");
+  require_unique_names(s.destinations, "destinations", v, &DestinationSpec::name);
+  for (std::size_t i = 0; i < s.destinations.size(); ++i)
+    if (s.destinations[i].online_share.empty())
+      v.fail_at("destinations." + std::to_string(i) + ".online_share", "empty list", "one or more shares");
+
+  if (s.sectors.empty()) v.fail_at("sectors", "no sectors", "at least one product category");
+  require_unique_names(s.sectors, "sectors", v, &SectorSpec::name);
+  double spending_total = 0.0;
+  for (const auto& sector : s.sectors) spending_total += sector.spending_share;
+  if (std::abs(spending_total - 1.0) > 1e-6)
+    v.fail_at("sectors", "spending shares sum to " + format_number(spending_total), "spending_share values summing to 1");
+
+  if (s.firms.cbec_share > s.firms.exporter_share)
+    v.fail_at("firms.cbec_share", "larger than firms.exporter_share",
+              "at most the exporter share (CBEC sellers start among exporters)");
+
+  // Zones.
+  auto& z = s.zones;
+  if (z.selection != ZoneSelection::list && !z.list.empty())
+    v.fail_at("zones.list", "zones listed but zones.selection is " + std::string(enum_name(z.selection)),
+              "selection: list (or remove the list)");
+  if (z.selection == ZoneSelection::list) {
+    if (z.list.empty()) v.fail_at("zones.list", "selection is list but the list is empty", "at least one zone");
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < z.list.size(); ++i) {
+      const std::string path = "zones.list." + std::to_string(i);
+      if (find_city(s, z.list[i].city) < 0) {
+        std::vector<std::string> names;
+        for (const auto& c : s.cities.list) names.push_back(c.name);
+        const std::string near = yaml::nearest(z.list[i].city, names);
+        v.fail_at(path + ".city", "no city named '" + z.list[i].city + "' in cities",
+                  near.empty() ? "the name of a city in cities.list" : "'" + near + "' (did you mean it?)");
+      }
+      if (!seen.insert(z.list[i].city).second)
+        v.fail_at(path + ".city", "city '" + z.list[i].city + "' listed twice", "one entry per zone city");
+      if (!in_run(z.list[i].approval))
+        v.fail_at(path + ".approval", "approval month " + z.list[i].approval.str() + " is outside the run",
+                  "a month from " + window);
+    }
+  }
+  if (z.selection == ZoneSelection::top_k || z.selection == ZoneSelection::inland_first ||
+      z.selection == ZoneSelection::all_at_once) {
+    if (z.top_k < 1 || z.top_k > static_cast<int>(s.cities.list.size()))
+      v.fail_at("zones.top_k", "top_k is " + std::to_string(z.top_k),
+                "between 1 and the number of cities (" + std::to_string(s.cities.list.size()) + ")");
+    if (!in_run(z.rule_start))
+      v.fail_at("zones.rule_start", "month " + z.rule_start.str() + " is outside the run", "a month from " + window);
+  }
+
+  // Timeline.
+  for (std::size_t i = 0; i < s.timeline.size(); ++i) {
+    const auto& e = s.timeline[i];
+    const std::string path = "timeline." + std::to_string(i);
+    if (e.end && *e.end < e.start) v.fail_at(path + ".end", "ends before it starts", "end >= start");
+    if (e.destination != "all") {
+      bool found = false;
+      std::vector<std::string> names;
+      for (const auto& d : s.destinations) {
+        names.push_back(d.name);
+        found = found || d.name == e.destination;
+      }
+      if (!found) {
+        const std::string near = yaml::nearest(e.destination, names);
+        v.fail_at(path + ".destination", "no destination named '" + e.destination + "'",
+                  near.empty() ? "all or a destination name" : "'" + near + "' (did you mean it?)");
+      }
+    }
+    if (e.channel != "general" && e.channel != "cbec")
+      v.fail_at(path + ".channel", "unknown channel '" + e.channel + "'", "general or cbec");
+    static const std::vector<std::string> instruments = {"financial", "information", "administration", "enforcement"};
+    if (std::find(instruments.begin(), instruments.end(), e.instrument) == instruments.end()) {
+      const std::string near = yaml::nearest(e.instrument, instruments);
+      v.fail_at(path + ".instrument", "unknown instrument '" + e.instrument + "'",
+                near.empty() ? "financial, information, administration or enforcement"
+                             : "'" + near + "' (did you mean it?)");
+    }
+    for (std::size_t k = 0; k < e.cities.size(); ++k)
+      if (find_city(s, e.cities[k]) < 0)
+        v.fail_at(path + ".cities." + std::to_string(k), "no city named '" + e.cities[k] + "' in cities",
+                  "the name of a city in cities.list");
+    if (e.kind == EventKind::national_floor && (e.value < 0.0 || e.value > 1.0))
+      v.fail_at(path + ".value", "floor level " + format_number(e.value) + " outside [0, 1]", "an instrument level in [0, 1]");
+    if ((e.kind == EventKind::demand_shock || e.kind == EventKind::suspension_wave) && e.value < 0.0)
+      v.fail_at(path + ".value", "negative multiplier", "a multiplier >= 0");
+    if (e.kind == EventKind::trade_cost && e.value < -1.0)
+      v.fail_at(path + ".value", "a cost change below -1", "a change in ad-valorem cost >= -1");
+  }
+
+  if (s.exchange_rate.empty()) v.fail_at("exchange_rate", "no exchange rates", "at least one {year, value}");
+  for (std::size_t i = 1; i < s.exchange_rate.size(); ++i)
+    if (s.exchange_rate[i].year <= s.exchange_rate[i - 1].year)
+      v.fail_at("exchange_rate." + std::to_string(i) + ".year", "years not increasing", "years in increasing order");
+}
+
+LoadedScenario finish(yaml::Node& root, const std::string& path, const std::vector<std::string>& overrides) {
+  for (const auto& assignment : overrides) yaml::apply_override(root, assignment);
+  if (root.kind == Node::Kind::null)
+    fail(Position{path, 1, 1}, "", "the scenario is empty", "a map with keys such as run, cities, zones");
+  if (root.kind != Node::Kind::map)
+    fail(root.pos, "", "found " + describe_node(root), "a map with keys such as run, cities, zones");
+  LoadedScenario loaded;
+  loaded.path = path;
+  PositionIndex positions;
+  Parser parser(&root, "", positions);
+  describe(parser, loaded.scenario);
+  parser.reject_unknown_keys();
+  validate(loaded.scenario, positions, path);
+  loaded.resolved_yaml = emit_yaml(loaded.scenario);
+  return loaded;
+}
+
+}  // namespace
+
+int find_city(const Scenario& scenario, std::string_view name) {
+  for (std::size_t i = 0; i < scenario.cities.list.size(); ++i)
+    if (scenario.cities.list[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+  yaml::Node root = yaml::load_scenario_tree(path);
+  return finish(root, path.string(), overrides);
+}
+
+LoadedScenario load_scenario_text(const std::string& text, const std::string& display_name,
+                                  const std::vector<std::string>& overrides) {
+  yaml::Node root = yaml::load_string(text, display_name);
+  return finish(root, display_name, overrides);
+}
+
+}  // namespace pzsim

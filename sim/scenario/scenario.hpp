@@ -1,0 +1,289 @@
+#pragma once
+// The one plain description of a run. Parsed once from YAML (sim/scenario/parse.cpp),
+// validated in one place, then read by the runtime; nothing after parsing touches YAML.
+// Every field's key, default, unit and range are declared once in schema.hpp; this file
+// only says what each field holds. Money is nominal: CNY for firm accounts, USD for
+// foreign demand; flows are per month unless said otherwise.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/clock.hpp"
+
+namespace pzsim {
+
+enum class Region : std::uint8_t { east, central, west, northeast };
+enum class ProductivityDistribution : std::uint8_t { lognormal, pareto };
+enum class ZoneSelection : std::uint8_t { none, list, top_k, inland_first, all_at_once };
+enum class Instrument : std::uint8_t { financial, information, administration, enforcement };
+inline constexpr int kInstrumentCount = 4;
+
+// Dated national measures and external shocks shared by a run and its counterfactual.
+enum class EventKind : std::uint8_t {
+  trade_cost,           // change in ad-valorem trade cost of one channel to a destination
+  demand_shock,         // multiplies offline (general trade) and online demand of a destination
+  national_floor,       // a zone instrument extended nationwide at a level (ends the zone premium)
+  import_pilot,         // CBEC import pilot (bonded 1210 imports) in listed cities or everywhere
+  onboarding_campaign,  // platform seller-onboarding push: newcomer visibility and entry cost
+  suspension_wave,      // platform account suspensions: multiplies the suspension hazard
+  customs_codes,        // 9710/9810 B2B codes exist and enter the national CBEC statistics
+};
+
+struct RunConfig {
+  Month start = Month::of(2012, 1);  // first simulated month
+  int months = 168;                  // number of monthly steps
+  std::uint64_t seed = 1;            // base seed of every random stream
+};
+
+struct ScaleConfig {
+  // Share of China's trading firms the firm agents stand for; foreign and domestic
+  // demand are multiplied by it, so outputs are in sample units (divide to get national).
+  double sample_fraction = 0.03;
+};
+
+struct CitySpec {
+  std::string name;                  // city name, unique
+  std::string province;              // province
+  Region region = Region::east;      // NBS macro-region
+  bool coastal = false;              // on the coast
+  std::optional<double> infrastructure;  // index in [0,1]; drawn when omitted
+  std::optional<double> ecommerce;       // e-commerce development index in [0,1]; drawn when omitted
+  std::optional<double> trade_scale;     // trade-scale index in [0,1]; drawn when omitted
+  std::optional<double> labour_force;    // workers; drawn when omitted
+  std::optional<double> wage_cny;        // monthly wage at the start, CNY; drawn when omitted
+  std::optional<double> firm_weight;     // relative number of manufacturing firms; drawn when omitted
+};
+
+struct CityAttributeDistributions {
+  std::uint64_t seed = 20150307;       // seed for drawn attributes (fixed across run seeds)
+  double coastal_index_bonus = 0.15;   // added to the indices of coastal cities
+  double east_index_bonus = 0.10;      // added to the indices of eastern cities
+  double index_sd = 0.12;              // sd of the indices around their regional mean
+  double labour_force_median = 2.5e6;  // median labour force of a city
+  double labour_force_sigma = 0.6;     // lognormal sigma of the labour force
+  double wage_cny_east = 3400.0;       // mean monthly wage in 2012, east
+  double wage_cny_other = 2700.0;      // mean monthly wage in 2012, elsewhere
+};
+
+struct SyntheticCities {
+  int count = 0;                       // synthetic cities appended after the list
+  std::string name_prefix = "city";    // names are prefix-1, prefix-2, ...
+  double coastal_share = 0.3;          // share drawn as coastal
+  std::vector<double> region_shares = {0.4, 0.3, 0.2, 0.1};  // east, central, west, northeast
+};
+
+struct CitiesConfig {
+  std::vector<CitySpec> list;          // explicit cities
+  SyntheticCities synthetic;           // generated cities
+  CityAttributeDistributions attributes;  // how omitted attributes are drawn
+};
+
+struct DestinationSpec {
+  std::string name;                    // market name, unique
+  double general_imports_usd = 1e9;    // monthly imports from China via general trade, national USD, 2015
+  double import_growth = 0.03;         // yearly growth of that demand
+  double china_share = 0.2;            // China's share of the destination's imports of these goods at the start
+  double online_shoppers = 1e8;        // people shopping online
+  std::vector<double> online_share = {0.05, 0.15};  // e-commerce share of retail at run start and end (data, interpolated)
+  double basket_usd = 45.0;            // cross-border online spend per shopping month per shopper
+  double trade_cost_general = 0.12;    // ad-valorem cost of general trade (freight, tariffs)
+  double trade_cost_cbec = 0.25;       // ad-valorem cost of CBEC parcels (postage, duties, clearance)
+  double delivery_days_parcel = 14.0;  // parcel delivery time without clearance improvements
+  double delivery_days_warehouse = 3.0;  // delivery time from an overseas warehouse
+  double platform_penetration = 0.6;   // share of online shoppers on platforms listing Chinese sellers
+  double awareness_start = 0.05;       // share of shoppers aware of Chinese sellers at the start
+  double outside_utility = 3.0;        // utility of buying from non-Chinese sellers (calibrates China's share)
+};
+
+struct SectorSpec {
+  std::string name;                    // product category, unique
+  double elasticity = 4.0;             // elasticity of substitution (trade elasticity)
+  double spending_share = 0.2;         // share of each destination's spending
+  double logistics_cost = 0.05;        // logistics cost per value shipped
+  double quality_sigma = 0.3;          // lognormal sigma of product quality
+  double domestic_sales_cny = 2e11;    // monthly domestic demand for the category, national CNY
+};
+
+struct FirmsConfig {
+  int count = 20000;                                   // firm agents at the start
+  ProductivityDistribution productivity = ProductivityDistribution::lognormal;  // distribution
+  double productivity_sigma = 1.0;                     // lognormal sigma
+  double pareto_shape = 4.0;                           // Pareto shape (when pareto)
+  double productivity_growth_year = 0.07;              // yearly productivity growth of every firm (trend)
+  double home_market_share = 0.3;                      // the firms' share of their domestic category demand at the start
+  double exporter_share = 0.25;                        // share of firms exporting via general trade at the start
+  double cbec_share = 0.01;                            // share of firms selling via CBEC at the start
+  double trader_share = 0.2;                           // share of trading companies (export goods made elsewhere)
+  double employees_median = 20.0;                      // employees of a median firm at the start
+  double startup_cash_months = 3.0;                    // cash at birth, months of wage bill
+  double credit_line_months = 2.0;                     // credit line, months of revenue
+  double interest_rate_year = 0.06;                    // yearly interest on credit
+  double sunk_cost_general_cny = 300000.0;             // sunk cost of entering a destination by general trade
+  double sunk_cost_cbec_cny = 120000.0;                // sunk cost of entering a destination by CBEC
+  double fixed_cost_general_cny = 20000.0;             // monthly fixed cost per general-trade destination
+  double fixed_cost_cbec_cny = 12000.0;                // monthly fixed cost per CBEC destination (store, compliance)
+  double compliance_cost_per_product_cny = 800.0;      // monthly cost per listed product
+  double entry_consideration_rate = 0.08;              // monthly chance a firm reconsiders each market
+  double decision_noise = 0.5;                         // logit scale of entry and exit decisions (bounded rationality)
+  double signal_noise = 0.4;                           // sd of the log error in a firm's profit expectation
+  double horizon_months = 24.0;                        // months of expected profit weighed against the sunk cost
+  double working_capital_months_general = 2.5;         // cash cycle of general trade (production to payment)
+  double working_capital_months_cbec = 1.5;            // cash cycle of CBEC parcels
+  double working_capital_months_warehouse = 4.0;       // cash cycle via overseas warehouses
+  double warehouse_threshold_usd = 20000.0;            // monthly CBEC sales in a market above which a seller uses warehouses
+  double revenue_per_product_usd = 3000.0;             // monthly CBEC sales that justify one more listed product
+  int max_products = 200;                              // most products a firm lists per market
+  double death_rate = 0.004;                           // monthly exogenous exit hazard
+  int loss_months_to_exit = 9;                         // consecutive loss months after which a firm closes
+  double birth_rate = 0.004;                           // monthly births per living firm in an average city
+  double birth_profit_response = 0.5;                  // elasticity of births to local profitability
+  double relocation_rate = 0.01;                       // monthly chance a CBEC firm reviews its location
+  double relocation_cost_months = 4.0;                 // moving cost, months of wage bill
+  double hiring_speed = 0.5;                           // share of the employment gap closed per month
+  double layoff_speed = 0.3;                           // share of excess workers laid off per month
+  double corporate_tax = 0.25;                         // corporate income tax rate
+};
+
+struct ConsumersConfig {
+  int agents_per_destination = 20000;   // consumer agents per destination (each stands for many people)
+  double innovation = 0.003;            // Bass innovation: monthly spontaneous awareness
+  double imitation = 0.04;              // Bass imitation: awareness from aware share
+  double shopping_rate = 0.35;          // monthly chance an aware shopper buys cross-border online
+  int consideration_set = 8;            // listings drawn from the platform per shopping trip
+  double nest_dissimilarity = 0.7;      // nested-logit parameter of the Chinese-seller nest
+  double quality_weight = 1.0;          // weight on log quality (times elasticity-1)
+  double delivery_day_cost = 0.06;      // utility lost per day of delivery
+  double reputation_weight = 1.5;       // utility of full reputation
+  double cannibalisation = 0.3;         // share of CBEC sales that replace general-trade imports
+};
+
+struct ImportSideConfig {
+  int agents_per_city = 500;            // Chinese shopper agents per city
+  double online_shopper_share = 0.35;   // share of the labour force shopping online
+  double adopted_start = 0.1;           // share of online shoppers buying abroad at the start
+  double innovation = 0.004;            // Bass innovation
+  double imitation = 0.05;              // Bass imitation
+  double shopping_rate = 0.08;          // monthly chance an adopter buys abroad
+  double basket_usd = 70.0;             // spend per purchase, USD
+  double pilot_adoption_boost = 0.8;    // relative adoption gain where bonded (1210) imports exist
+};
+
+struct PlatformConfig {
+  double commission = 0.15;             // referral fee on CBEC sales
+  double monthly_fee_usd = 39.99;       // monthly seller fee per store (destination)
+  double newcomer_boost = 1.0;          // extra visibility of a new listing
+  double newcomer_months = 6.0;         // months the newcomer boost takes to fade (e-folding)
+  double reputation_visibility = 2.0;   // visibility gain from full reputation
+  double warehouse_visibility = 0.5;    // visibility gain from platform logistics (fast delivery)
+  double reputation_speed = 0.08;       // monthly convergence of reputation toward quality
+  double suspension_rate = 0.01;        // monthly account-suspension hazard of a Chinese seller
+  bool logistics_service = true;        // platform logistics (warehouses) open to small sellers
+};
+
+struct LabourConfig {
+  double vacancy_fill_rate = 0.25;      // share of a city's unemployed that can be hired per month
+  double wage_trend_year = 0.08;        // nominal wage growth per year at normal tightness
+  double wage_tightness_response = 0.002;  // monthly relative wage change per point of employment rate above normal
+  double normal_employment_rate = 0.95; // employment rate at which wages follow the trend
+  double other_wage_elasticity = 0.3;   // response of that employment to the local wage
+  double services_jobs_per_kparcel = 0.8;  // logistics and service jobs per thousand parcels a month
+  double parcel_value_usd = 25.0;       // average value of a CBEC parcel
+  double migration_rate = 0.002;        // monthly migration response to wage and employment gaps
+  double hukou_friction = 0.6;          // share of migration blocked by household registration
+  double rural_inflow = 0.0008;         // monthly inflow from the rural pool per worker, at normal tightness
+};
+
+struct InstrumentSpec {
+  double strength = 1.0;                // strength in [0,1]
+  int ramp_months = 12;                 // months from approval to full strength
+};
+
+struct InstrumentEffects {
+  double credit_line_boost = 1.0;       // financial: relative credit-line increase at full strength
+  double interest_cut = 0.3;            // financial: relative cut in interest rate
+  double cash_cycle_cut = 0.3;          // financial: relative cut in working-capital months (faster rebates)
+  double clearance_days_cut = 4.0;      // information: days saved in clearance
+  double clearance_cost_cut = 0.3;      // information: relative cut in CBEC trade cost
+  double signal_noise_cut = 0.5;        // information: relative cut in expectation noise
+  double compliance_cost_cut = 0.5;     // information: relative cut in per-product compliance cost
+  double entry_cost_cut = 0.5;          // administration: relative cut in CBEC sunk and fixed costs
+  double birth_boost = 0.2;             // administration: relative increase in firm births
+  double suspension_cut = 0.6;          // enforcement: relative cut in suspension hazard
+  double reputation_boost = 0.5;        // enforcement: relative increase in reputation speed
+};
+
+struct ZoneEntry {
+  std::string city;                     // a city in cities
+  Month approval;                       // approval month
+};
+
+struct FiscalConfig {
+  double vat_rate = 0.13;               // VAT rate forgone on exports without purchase invoices
+  double no_invoice_share = 0.3;        // share of zone CBEC exports lacking purchase invoices
+  double deemed_margin = 0.04;          // deemed profit margin taxed in zones
+  double running_cost_cny = 2e6;        // monthly running cost of one zone (local government)
+  double vat_central_share = 0.5;       // central government's share of VAT
+  double income_tax_central_share = 0.6;  // central government's share of income tax
+  double relabel_share = 0.2;           // share of zone firms' B2B exports declared as CBEC once codes exist
+};
+
+struct ZonesConfig {
+  ZoneSelection selection = ZoneSelection::none;  // how zone cities are chosen
+  std::vector<ZoneEntry> list;           // zones by explicit list (selection: list)
+  int top_k = 0;                         // zones picked by a rule (top_k, inland_first, all_at_once)
+  Month rule_start = Month::of(2016, 1); // approval month of rule-picked zones
+  InstrumentSpec financial;              // one-stop financial services
+  InstrumentSpec information;            // information exchange (single window)
+  InstrumentSpec administration;         // mutually recognised administration
+  InstrumentSpec enforcement;            // joint law enforcement
+  InstrumentEffects effects;             // what full strength does
+  double initial_effectiveness = 0.5;    // effectiveness of a follower zone at approval
+  double learning_months = 24.0;         // e-folding months for followers to reach the leader
+  FiscalConfig fiscal;                   // fiscal accounting
+};
+
+struct EventSpec {
+  EventKind kind = EventKind::trade_cost;  // what happens
+  Month start;                             // first month in force
+  std::optional<Month> end;                // last month in force (open when omitted)
+  std::string destination = "all";         // destination it touches, or all
+  std::string channel = "cbec";            // channel it touches (trade_cost): general or cbec
+  std::string instrument = "information";  // instrument (national_floor)
+  std::vector<std::string> cities;         // cities (import_pilot); empty means all
+  double value = 0.0;                      // size: cost change, demand multiplier, level or hazard multiplier
+  double online_value = 1.0;               // demand_shock: multiplier on online demand
+  std::string source;                      // where the measure is documented
+};
+
+struct RatePoint {
+  int year = 2015;       // calendar year
+  double value = 6.2;    // CNY per USD, yearly average
+};
+
+struct OutputsConfig {
+  int snapshot_every = 0;   // months between agent snapshots; 0 is off
+  int compression = 4;      // deflate level 0-9
+};
+
+struct Scenario {
+  std::string description;          // what this scenario is for
+  RunConfig run;                    // window and seed
+  ScaleConfig scale;                // sample scaling
+  CitiesConfig cities;              // places
+  std::vector<DestinationSpec> destinations;  // overseas markets
+  std::vector<SectorSpec> sectors;  // product categories
+  FirmsConfig firms;                // exporters and potential entrants
+  ConsumersConfig consumers;        // overseas buyers
+  ImportSideConfig import_side;     // Chinese cross-border shoppers
+  PlatformConfig platform;          // the marketplace
+  LabourConfig labour;              // city labour markets
+  ZonesConfig zones;                // pilot zones and their instruments
+  std::vector<EventSpec> timeline;  // national measures and shocks
+  std::vector<RatePoint> exchange_rate;  // CNY per USD by year
+  OutputsConfig outputs;            // what is written
+
+  Scenario();  // fills the default destinations, sectors, cities, timeline and exchange rates
+};
+
+}  // namespace pzsim

@@ -1,0 +1,78 @@
+#pragma once
+// A small YAML document tree that remembers where every node was written, so scenario
+// errors can say "file:line:column: key.path: what was wrong; expected ...". The scenario
+// parser walks this tree and never sees yaml-cpp nodes.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pzsim::yaml {
+
+// 1-based line and column; columns count characters, not bytes. Line 0 means unknown.
+struct Position {
+  std::string file;  // the path as the user gave it, or a display name such as "--set a.b"
+  int line = 0;
+  int column = 0;
+};
+
+// "file:line:column", or just "file" when the line is unknown.
+std::string to_string(const Position& pos);
+
+struct Node {
+  enum class Kind { null, scalar, map, sequence };
+  Kind kind = Kind::null;
+  std::string scalar;  // for scalars: the text after YAML unquoting, never converted to a type
+  bool quoted = false;  // quoted or block (| >) or !!str in the source, so "yes" is a string
+  std::vector<std::pair<std::string, Node>> map;  // document order; keys unique
+  std::vector<Node> sequence;
+  Position pos;      // where this node starts (an alias points at its anchor)
+  Position key_pos;  // for map values: where the key was written (unknown-key errors point here)
+
+  const Node* find(std::string_view key) const;  // nullptr if absent or not a map
+  Node* find(std::string_view key);
+};
+
+// Guards against hostile or broken input; the defaults suit every real scenario.
+struct Limits {
+  std::uintmax_t max_file_bytes = std::uintmax_t{4} << 20;
+  int max_depth = 64;              // nested maps and sequences
+  std::size_t max_nodes = 200000;  // after alias expansion, so alias bombs stop early
+  std::size_t max_extends = 16;    // `extends` hops from the scenario file to its last parent
+};
+
+// Loads one file without `extends` processing. Every problem is a pzsim::InputError:
+// unreadable or oversized file, bytes that are not UTF-8 text, YAML syntax errors, several
+// documents, duplicate or non-scalar keys, YAML tags other than !!str, nesting deeper than
+// max_depth, more than max_nodes nodes.
+Node load_file(const std::filesystem::path& path, const Limits& limits = {});
+// The same checks for text that is not in a file (tests, --set values).
+Node load_string(std::string_view text, std::string_view display_name,
+                 const Limits& limits = {});
+
+// Loads a scenario and resolves its `extends:` chain: the root key "extends" names a parent
+// file relative to the directory of the file that contains it; the parent (itself resolved
+// recursively) is deep-merged under the child (maps merge key by key with the child winning,
+// sequences and scalars are replaced whole). The result has no "extends" key and every node
+// keeps the position where it was written, so inherited values point into the parent file.
+Node load_scenario_tree(const std::filesystem::path& path, const Limits& limits = {});
+
+// Applies "a.b.c=value": the value is parsed as YAML (display name "--set a.b.c"); integer
+// path segments index into sequences ("zones.list.3.approval=2016-01"). Missing map keys are
+// created so the scenario validator reports unknown ones as usual. An index past the end, a
+// path through a scalar, a missing '=' or an empty path is an InputError "--set a.b.c: ...".
+void apply_override(Node& root, std::string_view assignment);
+
+// Block-style YAML that re-parses to the same tree (positions aside); for tests and debugging.
+std::string to_yaml(const Node& node);
+
+// Levenshtein distance in bytes.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to key for "did you mean" hints, or "" when even the closest is
+// more than max(2, key.size() / 3) edits away. Ties go to the earlier candidate.
+std::string nearest(std::string_view key, const std::vector<std::string>& candidates);
+
+}  // namespace pzsim::yaml

@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""Checks that xarray (h5netcdf engine) reads an NcWriter file cleanly.
+
+Usage: /usr/bin/python3 tests/io/check_nc_xarray.py [pzsim-binary] [source-dir]
+The arguments are accepted for the ctest convention and ignored for now: the file comes from
+the environment variable PZSIM_NC_FIXTURE (e.g. h5_fixture.h5 written by
+`pzsim_tests "[fixture]"`). Without it the script prints "skip" and exits 0.
+
+Any warning while opening or decoding fails the check; so does a variable without
+`units` or `long_name`, or a time coordinate that does not decode to datetime64.
+"""
+import os
+import sys
+import warnings
+
+
+def main() -> int:
+    path = os.environ.get("PZSIM_NC_FIXTURE")
+    if not path:
+        print("skip")
+        return 0
+
+    import numpy as np
+    import xarray as xr
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with xr.open_dataset(path, engine="h5netcdf") as ds:
+            ds.load()  # decode everything inside the warnings guard
+            print("dims:", dict(ds.sizes))
+            print("unlimited:", sorted(ds.encoding.get("unlimited_dims", [])))
+            print("coords:")
+            for name, var in ds.coords.items():
+                print(f"  {name}{var.dims} {var.dtype}: {[str(v) for v in var.values]}")
+            print("data_vars:")
+            for name, var in ds.data_vars.items():
+                print(f"  {name}{var.dims} {var.dtype} {dict(var.attrs)}")
+            print("attrs:", dict(ds.attrs))
+
+            problems = []
+            for name, var in ds.variables.items():
+                # Decoded CF attributes (a time's units/calendar) move from attrs to encoding.
+                for key in ("units", "long_name"):
+                    if key not in var.attrs and key not in var.encoding:
+                        problems.append(f"{name} has no {key}")
+                units = var.encoding.get("units", var.attrs.get("units", ""))
+                if " since " in str(units) and not np.issubdtype(var.dtype, np.datetime64):
+                    problems.append(f"{name} has units {units!r} but decoded to {var.dtype}")
+            for name in ds.dims:
+                if name not in ds.coords:
+                    problems.append(f"dimension {name} has no coordinate variable")
+
+    if problems:
+        print("FAILED:\n  " + "\n  ".join(problems))
+        return 1
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
