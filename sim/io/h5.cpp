@@ -163,15 +163,15 @@ hid_t numeric_file_type(ValueType type) {
 
 // --- Attributes
 
-void write_attribute(hid_t object, std::string_view name, hid_t file_type, hid_t memory_type,
-                     const Dataspace& space, const void* value, std::string_view where) {
+void write_attribute(hid_t object, std::string_view name, hid_t file_type, hid_t memory_type, const Dataspace& space,
+                     const void* value, std::string_view where) {
   const std::string attribute_name(name);
   const std::string action = "write attribute " + in_quotes(name) + " of";
   // Replacing a value: HDF5 cannot resize an attribute in place.
   if (check(H5Aexists(object, attribute_name.c_str()), action, where) > 0)
     check(H5Adelete(object, attribute_name.c_str()), action, where);
-  Attribute attribute(
-      check(H5Acreate2(object, attribute_name.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT), action, where));
+  Attribute attribute(check(H5Acreate2(object, attribute_name.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                            action, where));
   check(H5Awrite(attribute.id(), memory_type, value), action, where);
   attribute.close("attribute " + in_quotes(name) + " of " + std::string(where));
 }
@@ -210,18 +210,27 @@ void write_int32_array_attribute(hid_t object, std::string_view name, std::span<
 // --- Names and layout
 
 // Attributes that h5netcdf hides and HDF5/netCDF-4 maintain themselves.
-constexpr std::string_view kReservedAttributes[] = {"CLASS",        "NAME",           "DIMENSION_LIST",
+constexpr std::string_view kReservedAttributes[] = {"CLASS",          "NAME",          "DIMENSION_LIST",
                                                     "REFERENCE_LIST", "_Netcdf4Dimid", "_Netcdf4Coordinates",
-                                                    "_nc3_strict",  "_NCProperties"};
+                                                    "_nc3_strict",    "_NCProperties"};
 
 void require_valid_name(std::string_view name, std::string_view kind) {
   if (name.empty() || name.find('/') != std::string_view::npos || name == "." || name == "..")
     throw std::invalid_argument(std::string(kind) + " name " + in_quotes(name) + " is empty or contains '/'");
 }
 
-constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;   // HDF5's per-dataset chunk cache is 1 MiB; bigger chunks bypass it
-constexpr std::size_t kMinChunkBytes = 4096;                    // smaller time slices share chunks, like netCDF-C's 1-D record variables
-constexpr std::size_t kCompressFixedFromBytes = 64 * 1024;      // below this, chunk index and filter overhead outweigh the saving
+void require_attribute_name(std::string_view name) {
+  require_valid_name(name, "attribute");
+  if (std::ranges::find(kReservedAttributes, name) != std::end(kReservedAttributes))
+    throw std::invalid_argument("attribute name " + in_quotes(name) + " is reserved by netCDF-4/HDF5");
+}
+
+// HDF5's per-dataset chunk cache holds 1 MiB; a bigger chunk would bypass it.
+constexpr std::size_t kMaxChunkBytes = std::size_t{1} << 20;
+// Smaller time slices share a chunk, as netCDF-C does for 1-D record variables.
+constexpr std::size_t kMinChunkBytes = 4096;
+// Below this a fixed variable stays contiguous: chunk index and filter overhead outweigh the saving.
+constexpr std::size_t kCompressFixedFromBytes = 64 * 1024;
 
 std::size_t product(std::span<const hsize_t> extents) {
   return std::accumulate(extents.begin(), extents.end(), std::size_t{1},
@@ -234,7 +243,7 @@ std::size_t product(std::span<const hsize_t> extents) {
 std::vector<hsize_t> chunk_extents(std::vector<hsize_t> extents, bool time_varying, std::size_t element_size) {
   auto chunk_bytes = [&] { return product(extents) * element_size; };
   if (time_varying) {
-    extents[0] = 1;
+    extents[0] = 1;  // chunk_bytes() is now one slice's size
     extents[0] = std::max<std::size_t>(1, kMinChunkBytes / chunk_bytes());
   }
   for (std::size_t axis = time_varying ? 1 : 0; axis < extents.size() && chunk_bytes() > kMaxChunkBytes;) {
@@ -281,11 +290,10 @@ Dataset create_dataset(hid_t location, std::string_view name, const Layout& layo
   const std::string action = "create";
   std::vector<hsize_t> max_extents = layout.extents;
   if (layout.time_varying) max_extents[0] = H5S_UNLIMITED;
-  const Dataspace space(layout.extents.empty()
-                            ? check(H5Screate(H5S_SCALAR), action, where)
-                            : check(H5Screate_simple(static_cast<int>(layout.extents.size()), layout.extents.data(),
-                                                     max_extents.data()),
-                                    action, where));
+  const Dataspace space(layout.extents.empty() ? check(H5Screate(H5S_SCALAR), action, where)
+                                               : check(H5Screate_simple(static_cast<int>(layout.extents.size()),
+                                                                        layout.extents.data(), max_extents.data()),
+                                                       action, where));
   const PropList properties = dataset_creation_list(layout, deflate_level, where);
   Datatype string_type;
   hid_t file_type = H5I_INVALID_HID;
@@ -296,9 +304,9 @@ Dataset create_dataset(hid_t location, std::string_view name, const Layout& layo
     file_type = numeric_file_type(layout.type);
   }
   const std::string dataset_name(name);
-  return Dataset(check(H5Dcreate2(location, dataset_name.c_str(), file_type, space.id(), H5P_DEFAULT,
-                                  properties.id(), H5P_DEFAULT),
-                       action, where));
+  return Dataset(check(
+      H5Dcreate2(location, dataset_name.c_str(), file_type, space.id(), H5P_DEFAULT, properties.id(), H5P_DEFAULT),
+      action, where));
 }
 
 // Groups keep link and attribute creation order and no timestamps, as the file's root does.
@@ -547,11 +555,11 @@ struct NcWriter::State {
       throw std::invalid_argument(std::string(kind) + " " + in_quotes(name) + " is already defined in " + path_text);
   }
 
-  // A fixed dimension's coordinate variable: the dataset, its scale marking and attributes.
-  DimensionInfo& add_dimension(std::string_view name, Layout layout, std::string_view long_name) {
+  // A dimension's coordinate variable: the dataset, its dimension-scale marking and attributes.
+  DimensionInfo& add_dimension(std::string_view name, Layout layout, std::string_view units,
+                               std::string_view long_name) {
     require_new_name(name, "dimension");
-    if (long_name.empty())
-      throw std::invalid_argument("dimension " + in_quotes(name) + " needs a long_name");
+    if (long_name.empty()) throw std::invalid_argument("dimension " + in_quotes(name) + " needs a long_name");
     const std::string location = where("dimension", name);
     DimensionInfo dimension;
     dimension.name = std::string(name);
@@ -563,6 +571,7 @@ struct NcWriter::State {
     write_int32_attribute(dimension.scale.id(), "_Netcdf4Dimid", static_cast<std::int32_t>(dimensions.size()),
                           location);
     write_string_attribute(dimension.scale.id(), "long_name", long_name, location);
+    write_string_attribute(dimension.scale.id(), "units", units.empty() ? "1" : units, location);
     dimensions.push_back(std::move(dimension));
     return dimensions.back();
   }
@@ -571,8 +580,7 @@ struct NcWriter::State {
   void write_values(std::string_view name, std::span<const T> values) {
     VariableInfo& target = variable(name);
     const std::string location = where("variable", name);
-    if (target.time_varying)
-      throw std::invalid_argument(location + " grows along the unlimited dimension: use append");
+    if (target.time_varying) throw std::invalid_argument(location + " grows along the unlimited dimension: use append");
     if (target.type != Native<T>::type)
       throw std::invalid_argument(location + " is " + type_name(target.type) + ", not " + type_name(Native<T>::type));
     const std::size_t expected = product(target.slice_extents);
@@ -587,8 +595,7 @@ struct NcWriter::State {
   void append_values(std::string_view name, std::span<const T> values) {
     VariableInfo& target = variable(name);
     const std::string location = where("variable", name);
-    if (!target.time_varying)
-      throw std::invalid_argument(location + " has no unlimited dimension: use write");
+    if (!target.time_varying) throw std::invalid_argument(location + " has no unlimited dimension: use write");
     if (target.type != Native<T>::type)
       throw std::invalid_argument(location + " is " + type_name(target.type) + ", not " + type_name(Native<T>::type));
     const std::size_t expected = product(target.slice_extents);
@@ -609,7 +616,8 @@ struct NcWriter::State {
       if (end > start) parts.push_back(group_path.substr(start, end - start));
       start = end + 1;
     }
-    if (parts.empty()) throw std::invalid_argument("write_group_dataset needs a sub-group, got " + in_quotes(group_path));
+    if (parts.empty())
+      throw std::invalid_argument("write_group_dataset needs a sub-group, got " + in_quotes(group_path));
 
     // Created level by level (not with H5Pset_create_intermediate_group) so every group gets
     // the creation-order properties.
@@ -625,8 +633,8 @@ struct NcWriter::State {
         group = Group(check(H5Gopen2(parent, part_name.c_str(), H5P_DEFAULT), "open", location));
       } else {
         const PropList properties = group_creation_list(location);
-        group = Group(check(H5Gcreate2(parent, part_name.c_str(), H5P_DEFAULT, properties.id(), H5P_DEFAULT),
-                            "create", location));
+        group = Group(check(H5Gcreate2(parent, part_name.c_str(), H5P_DEFAULT, properties.id(), H5P_DEFAULT), "create",
+                            location));
       }
     }
     const std::string location = "dataset " + in_quotes(group_name + "/" + std::string(name)) + " in " + path_text;
@@ -698,8 +706,8 @@ NcWriter NcWriter::create(const std::filesystem::path& path, int deflate_level) 
   // The provenance attribute netCDF-4 writes (fixed-length ASCII, as it does); h5netcdf hides it.
   unsigned major = 0, minor = 0, release = 0;
   check(H5get_libversion(&major, &minor, &release), "create", where);
-  const std::string provenance = "version=2,hdf5=" + std::to_string(major) + "." + std::to_string(minor) + "." +
-                                 std::to_string(release);
+  const std::string provenance =
+      "version=2,hdf5=" + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
   const Datatype provenance_type(check(H5Tcopy(H5T_C_S1), "create", where));
   check(H5Tset_size(provenance_type.id(), provenance.size() + 1), "create", where);
   check(H5Tset_strpad(provenance_type.id(), H5T_STR_NULLTERM), "create", where);
@@ -711,27 +719,21 @@ NcWriter NcWriter::create(const std::filesystem::path& path, int deflate_level) 
 void NcWriter::set_attribute(std::string_view name, std::string_view value) {
   State& state = open_state();
   const QuietErrors quiet;
-  require_valid_name(name, "attribute");
-  if (std::ranges::find(kReservedAttributes, name) != std::end(kReservedAttributes))
-    throw std::invalid_argument("attribute name " + in_quotes(name) + " is reserved by netCDF-4/HDF5");
+  require_attribute_name(name);
   write_string_attribute(state.file.id(), name, value, state.path_text);
 }
 
 void NcWriter::set_attribute(std::string_view name, double value) {
   State& state = open_state();
   const QuietErrors quiet;
-  require_valid_name(name, "attribute");
-  if (std::ranges::find(kReservedAttributes, name) != std::end(kReservedAttributes))
-    throw std::invalid_argument("attribute name " + in_quotes(name) + " is reserved by netCDF-4/HDF5");
+  require_attribute_name(name);
   write_double_attribute(state.file.id(), name, value, state.path_text);
 }
 
 void NcWriter::set_attribute(std::string_view name, std::int64_t value) {
   State& state = open_state();
   const QuietErrors quiet;
-  require_valid_name(name, "attribute");
-  if (std::ranges::find(kReservedAttributes, name) != std::end(kReservedAttributes))
-    throw std::invalid_argument("attribute name " + in_quotes(name) + " is reserved by netCDF-4/HDF5");
+  require_attribute_name(name);
   write_int64_attribute(state.file.id(), name, value, state.path_text);
 }
 
@@ -743,9 +745,8 @@ void NcWriter::define_dimension(std::string_view name, const std::vector<std::st
   Layout layout;
   layout.extents = {labels.size()};
   layout.type = ValueType::str;
-  DimensionInfo& dimension = state.add_dimension(name, layout, long_name);
+  DimensionInfo& dimension = state.add_dimension(name, layout, "1", long_name);
   const std::string location = state.where("dimension", name);
-  write_string_attribute(dimension.scale.id(), "units", "1", location);
   const Datatype type = utf8_string_type(location);
   const auto pointers = c_strings(labels);
   check(H5Dwrite(dimension.scale.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "write", location);
@@ -759,9 +760,8 @@ void NcWriter::define_dimension(std::string_view name, const std::vector<double>
   Layout layout;
   layout.extents = {values.size()};
   layout.type = ValueType::f64;
-  DimensionInfo& dimension = state.add_dimension(name, layout, long_name);
+  DimensionInfo& dimension = state.add_dimension(name, layout, units, long_name);
   const std::string location = state.where("dimension", name);
-  write_string_attribute(dimension.scale.id(), "units", units.empty() ? "1" : units, location);
   check(H5Dwrite(dimension.scale.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write",
         location);
 }
@@ -777,9 +777,8 @@ void NcWriter::define_unlimited_dimension(std::string_view name, std::string_vie
   layout.extents = {0};
   layout.time_varying = true;
   layout.type = ValueType::f64;
-  DimensionInfo& dimension = state.add_dimension(name, layout, long_name);
+  DimensionInfo& dimension = state.add_dimension(name, layout, units, long_name);
   const std::string location = state.where("dimension", name);
-  write_string_attribute(dimension.scale.id(), "units", units.empty() ? "1" : units, location);
   if (!calendar.empty()) write_string_attribute(dimension.scale.id(), "calendar", calendar, location);
 }
 
@@ -837,8 +836,8 @@ void NcWriter::define_variable(const VariableSpec& spec) {
     for (const std::size_t id : variable.dimension_ids) dimension_ids.push_back(static_cast<std::int32_t>(id));
     write_int32_array_attribute(dataset, "_Netcdf4Coordinates", dimension_ids, location);
   }
-  write_string_attribute(dataset, "units", spec.units.empty() ? "1" : spec.units, location);
   write_string_attribute(dataset, "long_name", spec.long_name, location);
+  write_string_attribute(dataset, "units", spec.units.empty() ? "1" : spec.units, location);
   if (!spec.description.empty()) write_string_attribute(dataset, "description", spec.description, location);
   if (!spec.flow.empty()) write_string_attribute(dataset, "flow", spec.flow, location);
   if (!spec.coordinates.empty()) {
@@ -875,8 +874,7 @@ void NcWriter::write(std::string_view name, const std::vector<std::string>& valu
   const QuietErrors quiet;
   VariableInfo& target = state.variable(name);
   const std::string location = state.where("variable", name);
-  if (target.time_varying)
-    throw std::invalid_argument(location + " grows along the unlimited dimension: use append");
+  if (target.time_varying) throw std::invalid_argument(location + " grows along the unlimited dimension: use append");
   if (target.type != ValueType::str)
     throw std::invalid_argument(location + " is " + type_name(target.type) + ", not str");
   const std::size_t expected = product(target.slice_extents);
@@ -932,8 +930,7 @@ void NcWriter::append_time(double value) {
   ++time->length;
 }
 
-void NcWriter::write_group_dataset(std::string_view group_path, std::string_view name,
-                                   std::span<const double> values) {
+void NcWriter::write_group_dataset(std::string_view group_path, std::string_view name, std::span<const double> values) {
   State& state = open_state();
   const QuietErrors quiet;
   state.write_group_values(group_path, name, values);

@@ -100,7 +100,8 @@ enum class ValueType { f64, i64, i32, u8, str };  // str: variable-length UTF-8
 // Members have {} initializers so designated initializers may omit any (no -Wmissing-field-initializers).
 struct VariableSpec {
   std::string name{};
-  std::vector<std::string> dims{};  // dimension names; if the first is the unlimited dim ("time"), the variable grows one slice per append
+  // Dimension names; if the first is the unlimited dim ("time"), the variable grows one slice per append.
+  std::vector<std::string> dims{};
   ValueType type = ValueType::f64;
   std::string units{};                     // attribute "units"; "1" when empty (dimensionless)
   std::string long_name{};                 // attribute "long_name"; required

@@ -63,8 +63,7 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
         if (!f.active[k] && f.revenue_usd[k] == 0.0) continue;
         const int channel = m % kChannels;
         const double seller_revenue = f.revenue_usd[k] * fx;
-        const double gross_wedge = econ::delivery_wedge(w, s, i, m, s.step) * (channel == kCbec ? 1.0 - sc.platform.commission : 1.0);
-        const double market_factory_revenue = seller_revenue / gross_wedge;
+        const double market_factory_revenue = seller_revenue / f.gross_wedge[k];
         factory_revenue += market_factory_revenue;
         bk.revenue_cny += seller_revenue;
         bk.trade_costs_cny += seller_revenue - market_factory_revenue;
@@ -159,7 +158,7 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       }
       const double revenue = f.revenue_usd[k];
       if (revenue == 0.0) continue;
-      const double price = econ::delivered_price_usd(w, s, i, m, s.step);
+      const double price = f.price_usd[k];
       out.exports_usd[(city * n_sec + f.sector[i]) * kChannels + static_cast<std::size_t>(channel)] += revenue;
       out.exports_by_destination_usd[static_cast<std::size_t>(dest) * kChannels + static_cast<std::size_t>(channel)] += revenue;
       out.exports_volume[city * kChannels + static_cast<std::size_t>(channel)] += revenue / price;

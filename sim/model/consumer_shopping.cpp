@@ -66,7 +66,7 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
       l.visibility.push_back(std::max(1, f.products[k]) * (1.0 + platform.reputation_visibility * f.reputation[k]) *
                              (1.0 + newcomer) * (1.0 + platform.warehouse_visibility * f.warehouse[k]));
       const double sigma = sc.sectors[f.sector[i]].elasticity;
-      const double price = econ::delivered_price_usd(w, s, i, market, s.step);
+      const double price = f.price_usd[k];
       const double info = econ::level(s, f.city[i], Instrument::information);
       const double days = f.warehouse[k] ? spec.delivery_days_warehouse
                                          : std::max(1.0, spec.delivery_days_parcel - sc.zones.effects.clearance_days_cut * info);

@@ -19,7 +19,7 @@ inline std::size_t market_index(const World& w, std::size_t slot, int market) {
 
 // Productivity including the common trend.
 inline double productivity(const World& w, const FirmStore& f, std::size_t i, int step) {
-  return f.productivity[i] * std::pow(1.0 + sc(w).firms.productivity_growth_year, step / 12.0);
+  return f.productivity[i] * std::pow(1.0 + sc(w).firms.productivity_growth_year, w.at(step).years_since_start);
 }
 
 // Instrument level of a firm's registered city.
@@ -58,22 +58,16 @@ inline double delivery_wedge(const World& w, const State& s, std::size_t i, int 
   return wedge;
 }
 
-// Delivered price in USD: markup over unit cost, times the delivery wedge.
-inline double delivered_price_usd(const World& w, const State& s, std::size_t i, int market, int step) {
-  return w.markup[s.firms.sector[i]] * unit_cost_cny(w, s, i, step) * delivery_wedge(w, s, i, market, step) /
-         w.at(step).cny_per_usd;
+// Seller revenue over factory-gate revenue: the delivery wedge without the commission,
+// which the platform keeps.
+inline double gross_wedge(const World& w, const State& s, std::size_t i, int market, int step) {
+  const double wedge = delivery_wedge(w, s, i, market, step);
+  return market % kChannels == kCbec ? wedge * (1.0 - sc(w).platform.commission) : wedge;
 }
 
 // Demand shifter of a firm in CES terms: quality^(sigma-1) * price^(1-sigma).
 inline double ces_appeal(double quality, double price, double sigma) {
-  return std::pow(quality, sigma - 1.0) * std::pow(price, 1.0 - sigma);
-}
-
-// Trend-free potential used to scale what peers earn to a firm's own size:
-// (quality * productivity / wage)^(sigma-1).
-inline double potential(const World& w, const State& s, std::size_t i, int step) {
-  const double sigma = sc(w).sectors[s.firms.sector[i]].elasticity;
-  return std::pow(s.firms.quality[i] / unit_cost_cny(w, s, i, step), sigma - 1.0);
+  return std::pow(quality / price, sigma - 1.0);
 }
 
 // Sunk cost of entering a market, CNY (administration cuts CBEC entry; the onboarding
@@ -99,13 +93,12 @@ inline double fixed_cost_cny(const World& w, const State& s, std::size_t i, int 
          products * f.compliance_cost_per_product_cny * (1.0 - e.compliance_cost_cut * info);
 }
 
-// Variable profit (CNY) from seller revenue in a market: factory-gate revenue times
-// (1 - 1/markup). Seller revenue is net of commission already.
+// Variable profit (CNY) from seller revenue in a market at the month's prices:
+// factory-gate revenue times (1 - 1/markup).
 inline double variable_profit_cny(const World& w, const State& s, std::size_t i, int market, int step,
                                   double seller_revenue_usd) {
-  const double gross_wedge = delivery_wedge(w, s, i, market, step) *
-                             (market % kChannels == kCbec ? (1.0 - sc(w).platform.commission) : 1.0);
-  const double factory_revenue = seller_revenue_usd * w.at(step).cny_per_usd / gross_wedge;
+  const double factory_revenue =
+      seller_revenue_usd * w.at(step).cny_per_usd / s.firms.gross_wedge[market_index(w, i, market)];
   return factory_revenue * (1.0 - 1.0 / w.markup[s.firms.sector[i]]);
 }
 
@@ -114,11 +107,8 @@ inline double variable_profit_cny(const World& w, const State& s, std::size_t i,
 inline double factory_revenue_cny(const World& w, const State& s, std::size_t i, int step) {
   double total = s.firms.domestic_revenue_cny[i];
   for (int m = 0; m < w.markets; ++m) {
-    const double revenue = s.firms.revenue_usd[market_index(w, i, m)];
-    if (revenue == 0.0) continue;
-    const double gross_wedge =
-        delivery_wedge(w, s, i, m, step) * (m % kChannels == kCbec ? (1.0 - sc(w).platform.commission) : 1.0);
-    total += revenue * w.at(step).cny_per_usd / gross_wedge;
+    const std::size_t k = market_index(w, i, m);
+    if (s.firms.revenue_usd[k] != 0.0) total += s.firms.revenue_usd[k] * w.at(step).cny_per_usd / s.firms.gross_wedge[k];
   }
   return total;
 }

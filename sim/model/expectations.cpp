@@ -27,10 +27,11 @@ void form_expectations(const World& w, State& s) {
   const std::size_t n_city = static_cast<std::size_t>(w.cities);
   const int step = s.step;
 
-  std::vector<double> potential(n), last_variable_profit(n * n_mkt, 0.0);
+  // Last month's prices and potentials (what the firm and its peers just earned at).
+  const std::vector<double>& potential = f.potential;
+  std::vector<double> last_variable_profit(n * n_mkt, 0.0);
   parallel_for(n, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
-      potential[i] = econ::potential(w, s, i, step);
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
         if (f.active[k])

@@ -42,6 +42,7 @@ void give_birth_to_firms(const World& w, State& s, MonthOutputs& out) {
       f.resize(slot + 1, w.markets);
       draw_firm(w, s, slot, s.next_firm_id++, static_cast<std::uint32_t>(city), s.step);
       f.employees[slot] = 1;
+      price_firm(w, s, slot, s.step);
       f.cash_cny[slot] = cfg.startup_cash_months * cfg.employees_median * c.wage_cny[city];
       out.record_flow(kHouseholds, kFirms, f.cash_cny[slot]);
       c.firm_jobs[city] += 1;

@@ -1,6 +1,6 @@
 // General trade and home sales: aggregate buyers spread spending over firms by CES shares.
 // Destination d, category s, month t:
-//   G = general_imports_usd * share_s * (1 + growth)^(year - 2015) * offline shock * sample fraction
+//   G = general_imports_usd / china_share * share_s * (1 + growth)^(year - 2015) * offline shock * sample fraction
 //       - cannibalisation * CBEC spending on (d, s) this month
 //   R_i = G * a_i / (A_competitors + sum_j a_j),  a_i = q_i^(sigma-1) p_i^(1-sigma)
 // Home market of category s: H = domestic_sales_cny * sample fraction * (1 + wage trend)^years,
@@ -27,19 +27,13 @@ void import_general_trade(const World& w, State& s, MonthOutputs& out) {
     const std::size_t dest = static_cast<std::size_t>(d);
     const DestinationSpec& spec = sc.destinations[dest];
     const int market = d * kChannels + kGeneral;
-    std::vector<double> appeal(n, 0.0);
-    parallel_for(n, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) {
-        if (!f.active[econ::market_index(w, i, market)]) continue;
-        appeal[i] = econ::ces_appeal(f.quality[i], econ::delivered_price_usd(w, s, i, market, s.step),
-                                     sc.sectors[f.sector[i]].elasticity);
-      }
-    });
+    auto appeal = [&](std::size_t i) { return f.appeal[econ::market_index(w, i, market)]; };
     std::vector<double> total(n_sec, 0.0);
-    for (std::size_t i = 0; i < n; ++i) total[f.sector[i]] += appeal[i];
+    for (std::size_t i = 0; i < n; ++i) total[f.sector[i]] += appeal(i);
     std::vector<double> demand(n_sec);
     for (std::size_t sec = 0; sec < n_sec; ++sec) {
-      const double base = spec.general_imports_usd * sc.sectors[sec].spending_share *
+      // general_imports_usd is China's part; the market is China's part over China's share.
+      const double base = spec.general_imports_usd / spec.china_share * sc.sectors[sec].spending_share *
                           std::pow(1.0 + spec.import_growth, years_from_2015) * month.offline_multiplier[dest] *
                           sc.scale.sample_fraction;
       demand[sec] = std::max(0.0, base - sc.consumers.cannibalisation * s.cbec_spending_last_usd[dest * n_sec + sec]);
@@ -47,8 +41,8 @@ void import_general_trade(const World& w, State& s, MonthOutputs& out) {
     }
     double revenue_total = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
-      if (appeal[i] == 0.0) continue;
-      const double revenue = demand[f.sector[i]] * appeal[i];
+      if (appeal(i) == 0.0) continue;
+      const double revenue = demand[f.sector[i]] * appeal(i);
       const std::size_t k = econ::market_index(w, i, market);
       f.revenue_usd[k] += revenue;
       f.spending_usd[k] += revenue;
@@ -63,12 +57,7 @@ void sell_at_home(const World& w, State& s, MonthOutputs& out) {
   FirmStore& f = s.firms;
   const std::size_t n = f.size();
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
-  std::vector<double> appeal(n);
-  parallel_for(n, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i)
-      appeal[i] = econ::ces_appeal(f.quality[i], w.markup[f.sector[i]] * econ::unit_cost_cny(w, s, i, s.step),
-                                   sc.sectors[f.sector[i]].elasticity);
-  });
+  const std::vector<double>& appeal = f.home_appeal;
   std::vector<double> total(n_sec, 0.0);
   for (std::size_t i = 0; i < n; ++i) total[f.sector[i]] += appeal[i];
   const double growth = std::pow(1.0 + sc.labour.wage_trend_year, w.at(s.step).years_since_start);

@@ -23,6 +23,11 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out);
 // through overseas warehouses.
 void list_products(const World& w, State& s);
 
+// pricing.cpp: markup pricing over delivered marginal cost for every firm and market
+// (and what other rules derive from prices). price_firm prices one firm (newborns).
+void set_prices(const World& w, State& s);
+void price_firm(const World& w, State& s, std::size_t i, int step);
+
 // platform.cpp: account suspensions before the month's sales; reputation after them.
 void suspend_accounts(const World& w, State& s, MonthOutputs& out);
 void update_reputation(const World& w, State& s);

@@ -28,6 +28,9 @@ void FirmStore::resize(std::size_t n, int markets) {
   loss_months.resize(n);
   domestic_revenue_cny.resize(n);
   insolvent.resize(n);
+  unit_cost_cny.resize(n);
+  potential.resize(n);
+  home_appeal.resize(n);
   active.resize(nm);
   products.resize(nm);
   reputation.resize(nm);
@@ -37,6 +40,9 @@ void FirmStore::resize(std::size_t n, int markets) {
   spending_usd.resize(nm);
   revenue_usd_last.resize(nm);
   expected_profit_cny.resize(nm);
+  price_usd.resize(nm);
+  gross_wedge.resize(nm);
+  appeal.resize(nm);
 }
 
 void FirmStore::move_slot(std::size_t from, std::size_t to, int markets) {
@@ -56,6 +62,9 @@ void FirmStore::move_slot(std::size_t from, std::size_t to, int markets) {
   loss_months[to] = loss_months[from];
   domestic_revenue_cny[to] = domestic_revenue_cny[from];
   insolvent[to] = insolvent[from];
+  unit_cost_cny[to] = unit_cost_cny[from];
+  potential[to] = potential[from];
+  home_appeal[to] = home_appeal[from];
   const std::size_t m = static_cast<std::size_t>(markets);
   for (std::size_t k = 0; k < m; ++k) {
     const std::size_t a = from * m + k, b = to * m + k;
@@ -68,6 +77,9 @@ void FirmStore::move_slot(std::size_t from, std::size_t to, int markets) {
     spending_usd[b] = spending_usd[a];
     revenue_usd_last[b] = revenue_usd_last[a];
     expected_profit_cny[b] = expected_profit_cny[a];
+    price_usd[b] = price_usd[a];
+    gross_wedge[b] = gross_wedge[a];
+    appeal[b] = appeal[a];
   }
 }
 
@@ -175,8 +187,8 @@ State initial_state(const World& w) {
 
   // Exporters are the most productive firms (selection into exporting); each serves a
   // destination with probability 1/2, at least one. CBEC sellers start among them.
-  std::vector<double> pot(n);
-  for (std::size_t i = 0; i < n; ++i) pot[i] = econ::potential(w, s, i, 0);
+  set_prices(w, s);
+  const std::vector<double>& pot = s.firms.potential;
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pot[a] > pot[b]; });
@@ -205,6 +217,7 @@ State initial_state(const World& w) {
   }
   for (std::size_t k = 0; k < s.firms.active.size(); ++k)
     if (s.firms.active[k] && s.firms.months_active[k] == 0) s.firms.months_active[k] = 12;
+  set_prices(w, s);  // again, now that the markets each firm serves are known
 
   // Competitor price indices, fixed for the run: they give China its starting share of each
   // destination's imports and the firms their starting share of the home market.
@@ -215,14 +228,10 @@ State initial_state(const World& w) {
   std::vector<double> domestic_appeal(n_sec, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t sec = s.firms.sector[i];
-    const double sigma = sc.sectors[sec].elasticity;
-    domestic_appeal[sec] += econ::ces_appeal(s.firms.quality[i], w.markup[sec] * econ::unit_cost_cny(w, s, i, 0), sigma);
-    for (std::size_t d = 0; d < n_dest; ++d) {
-      const int market = static_cast<int>(d) * kChannels + kGeneral;
-      if (!s.firms.active[econ::market_index(w, i, market)]) continue;
+    domestic_appeal[sec] += s.firms.home_appeal[i];
+    for (std::size_t d = 0; d < n_dest; ++d)
       s.general_competitor_index[d * n_sec + sec] +=
-          econ::ces_appeal(s.firms.quality[i], econ::delivered_price_usd(w, s, i, market, 0), sigma);
-    }
+          s.firms.appeal[econ::market_index(w, i, static_cast<int>(d) * kChannels + kGeneral)];
   }
   for (std::size_t d = 0; d < n_dest; ++d) {
     const double share = sc.destinations[d].china_share;
@@ -243,7 +252,7 @@ State initial_state(const World& w) {
   {
     std::vector<double> log_sum(n_sec, 0.0), count(n_sec, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
-      log_sum[s.firms.sector[i]] += std::log(econ::delivered_price_usd(w, s, i, kCbec, 0));
+      log_sum[s.firms.sector[i]] += std::log(s.firms.price_usd[econ::market_index(w, i, kCbec)]);
       count[s.firms.sector[i]] += 1.0;
     }
     for (std::size_t sec = 0; sec < n_sec; ++sec)
@@ -303,8 +312,7 @@ State initial_state(const World& w) {
       double factory_revenue = s.firms.domestic_revenue_cny[i];
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
-        const double gross_wedge = econ::delivery_wedge(w, s, i, m, 0) * (m % kChannels == kCbec ? 1.0 - sc.platform.commission : 1.0);
-        factory_revenue += s.firms.revenue_usd[k] * w.at(0).cny_per_usd / gross_wedge;
+        factory_revenue += s.firms.revenue_usd[k] * w.at(0).cny_per_usd / s.firms.gross_wedge[k];
         s.firms.revenue_usd_last[k] = s.firms.revenue_usd[k];
         s.firms.revenue_usd[k] = 0.0;
         s.firms.spending_usd[k] = 0.0;

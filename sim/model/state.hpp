@@ -27,6 +27,10 @@ struct FirmStore {
   std::vector<std::int32_t> loss_months;       // consecutive months with a loss
   std::vector<double> domestic_revenue_cny;    // this month
   std::vector<std::uint8_t> insolvent;         // could not pay this month even with credit
+  // Set by the pricing phase each month (pricing.cpp).
+  std::vector<double> unit_cost_cny;           // factory-gate unit cost
+  std::vector<double> potential;               // (quality / unit cost)^(sigma-1), scales peers' profit
+  std::vector<double> home_appeal;             // CES demand shifter at home
 
   // Per market.
   std::vector<std::uint8_t> active;
@@ -38,6 +42,9 @@ struct FirmStore {
   std::vector<double> spending_usd;            // this month, paid by buyers (gross)
   std::vector<double> revenue_usd_last;        // last month
   std::vector<double> expected_profit_cny;     // adaptive expectation of monthly profit
+  std::vector<double> price_usd;               // delivered price (pricing phase)
+  std::vector<double> gross_wedge;             // seller revenue / factory-gate revenue (pricing phase)
+  std::vector<double> appeal;                  // CES demand shifter quality^(sigma-1) price^(1-sigma)
 
   std::size_t size() const { return id.size(); }
   void resize(std::size_t n, int markets);

@@ -47,6 +47,7 @@ void step(const World& w, State& s, MonthOutputs& out) {
   form_expectations(w, s);            // firms read last month's sales and their peers'
   enter_and_exit_markets(w, s, out);  // ... decide where and by which channel to sell
   list_products(w, s);                // ... how many products to list, how to ship
+  set_prices(w, s);                   // ... and at what price
   suspend_accounts(w, s, out);        // the platform polices its sellers
   adopt_awareness(w, s, out);         // buyers abroad learn of Chinese sellers
   shop_cbec(w, s, out);               // ... and buy from them on the platform
@@ -68,11 +69,13 @@ void run_simulation(const Scenario& scenario, std::uint64_t seed, const MonthCal
   const World world = build_world(scenario, seed);
   State state = initial_state(world);
   MonthOutputs out;
-  for (int t = 0; t < world.clock.months; ++t) {
+  // Burn-in steps are negative: they run under the first month's conditions and are not
+  // reported, so the first reported month starts near the model's own equilibrium.
+  for (int t = -world.burn_in; t < world.clock.months; ++t) {
     if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) throw RunCancelled{};
     state.step = t;
     step(world, state, out);
-    if (on_month) on_month(world, state, out);
+    if (on_month && t >= 0) on_month(world, state, out);
   }
 }
 

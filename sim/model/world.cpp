@@ -87,6 +87,7 @@ World build_world(const Scenario& s, std::uint64_t seed) {
   w.scenario = &s;
   w.seed = seed;
   w.clock = Clock{s.run.start, s.run.months};
+  w.burn_in = s.run.burn_in_months;
   w.cities = static_cast<int>(s.cities.list.size());
   w.destinations = static_cast<int>(s.destinations.size());
   w.sectors = static_cast<int>(s.sectors.size());

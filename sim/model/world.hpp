@@ -57,7 +57,9 @@ struct World {
   std::vector<MonthConditions> months;      // [step]
   double consumer_weight_scale = 1.0;       // people per consumer agent before destination factors
 
-  const MonthConditions& at(int step) const { return months[static_cast<std::size_t>(step)]; }
+  int burn_in = 0;                          // steps -burn_in..-1 run under month 0's conditions
+  // Conditions of a step; burn-in steps (negative) see the first month's.
+  const MonthConditions& at(int step) const { return months[static_cast<std::size_t>(step < 0 ? 0 : step)]; }
   bool is_zone(int city, int step) const { return zone_approval_step[static_cast<std::size_t>(city)] <= step; }
 };
 

@@ -34,6 +34,7 @@ struct RunConfig {
   Month start = Month::of(2012, 1);  // first simulated month
   int months = 168;                  // number of monthly steps
   std::uint64_t seed = 1;            // base seed of every random stream
+  int burn_in_months = 36;           // months simulated before start under start conditions, not written
 };
 
 struct ScaleConfig {
@@ -108,7 +109,7 @@ struct SectorSpec {
 struct FirmsConfig {
   int count = 20000;                                   // firm agents at the start
   ProductivityDistribution productivity = ProductivityDistribution::lognormal;  // distribution
-  double productivity_sigma = 1.0;                     // lognormal sigma
+  double productivity_sigma = 0.5;                     // lognormal sigma
   double pareto_shape = 4.0;                           // Pareto shape (when pareto)
   double productivity_growth_year = 0.07;              // yearly productivity growth of every firm (trend)
   double home_market_share = 0.3;                      // the firms' share of their domestic category demand at the start
@@ -136,7 +137,7 @@ struct FirmsConfig {
   int max_products = 200;                              // most products a firm lists per market
   double death_rate = 0.004;                           // monthly exogenous exit hazard
   int loss_months_to_exit = 9;                         // consecutive loss months after which a firm closes
-  double birth_rate = 0.004;                           // monthly births per living firm in an average city
+  double birth_rate = 0.008;                           // monthly births per living firm in an average city
   double birth_profit_response = 0.5;                  // elasticity of births to local profitability
   double relocation_rate = 0.01;                       // monthly chance a CBEC firm reviews its location
   double relocation_cost_months = 4.0;                 // moving cost, months of wage bill
@@ -183,10 +184,10 @@ struct PlatformConfig {
 
 struct LabourConfig {
   double vacancy_fill_rate = 0.25;      // share of a city's unemployed that can be hired per month
-  double wage_trend_year = 0.08;        // nominal wage growth per year at normal tightness
-  double wage_tightness_response = 0.002;  // monthly relative wage change per point of employment rate above normal
+  double wage_trend_year = 0.06;        // nominal wage growth per year at normal tightness
+  double wage_tightness_response = 0.001;  // monthly relative wage change per point of employment rate above normal
   double normal_employment_rate = 0.95; // employment rate at which wages follow the trend
-  double other_wage_elasticity = 0.3;   // response of that employment to the local wage
+  double other_wage_elasticity = 1.0;   // response of that employment to the local wage
   double services_jobs_per_kparcel = 0.8;  // logistics and service jobs per thousand parcels a month
   double parcel_value_usd = 25.0;       // average value of a CBEC parcel
   double migration_rate = 0.002;        // monthly migration response to wage and employment gaps

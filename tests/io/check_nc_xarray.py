@@ -14,6 +14,15 @@ import sys
 import warnings
 
 
+def short(value, limit=6, width=60):
+    """A printable, bounded form of a value list or a long attribute."""
+    if isinstance(value, list):
+        return value if len(value) <= limit else value[: limit - 1] + [f"... ({len(value)} in all)", value[-1]]
+    if isinstance(value, str) and len(value) > width:
+        return value[: width - 3] + "..."
+    return value
+
+
 def main() -> int:
     path = os.environ.get("PZSIM_NC_FIXTURE")
     if not path:
@@ -31,11 +40,11 @@ def main() -> int:
             print("unlimited:", sorted(ds.encoding.get("unlimited_dims", [])))
             print("coords:")
             for name, var in ds.coords.items():
-                print(f"  {name}{var.dims} {var.dtype}: {[str(v) for v in var.values]}")
+                print(f"  {name}{var.dims} {var.dtype}: {short(list(map(str, var.values)))}")
             print("data_vars:")
             for name, var in ds.data_vars.items():
                 print(f"  {name}{var.dims} {var.dtype} {dict(var.attrs)}")
-            print("attrs:", dict(ds.attrs))
+            print("attrs:", {key: short(value) for key, value in ds.attrs.items()})
 
             problems = []
             for name, var in ds.variables.items():

@@ -1,14 +1,14 @@
 // HDF5 handles and the netCDF-4 style writer: ownership, exact round trip through the HDF5
 // C API, dimension-scale wiring, error reporting.
 #include <fcntl.h>
+#include <hdf5_hl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <hdf5_hl.h>
 #include <unistd.h>
 
 #include <array>
-#include <csignal>
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -99,8 +99,8 @@ void define_sample(NcWriter& writer) {
   writer.set_attribute("title", "pzsim h5 test");
   writer.set_attribute("seed", std::int64_t{1234567890123});
   writer.set_attribute("scale", 0.5);
-  writer.set_attribute("threads", 8);           // int, stored as int64
-  writer.set_attribute("scale", 0.75);          // replaces the earlier value
+  writer.set_attribute("threads", 8);   // int, stored as int64
+  writer.set_attribute("scale", 0.75);  // replaces the earlier value
   writer.define_unlimited_dimension("time", "days since 1970-01-01", "standard", "time");
   writer.define_dimension("city", kCities, "city");
   writer.define_dimension("sector", kSectors, "economic sector");
@@ -121,8 +121,10 @@ void define_sample(NcWriter& writer) {
                           .long_name = "resident population",
                           .coordinates = {"province"}});
   writer.define_variable({.name = "month", .dims = {"time"}, .type = ValueType::str, .long_name = "calendar month"});
-  writer.define_variable({.name = "district_count", .dims = {"city"}, .type = ValueType::i32, .long_name = "districts"});
-  writer.define_variable({.name = "coastal", .dims = {"city"}, .type = ValueType::u8, .long_name = "coastal city flag"});
+  writer.define_variable(
+      {.name = "district_count", .dims = {"city"}, .type = ValueType::i32, .long_name = "districts"});
+  writer.define_variable(
+      {.name = "coastal", .dims = {"city"}, .type = ValueType::u8, .long_name = "coastal city flag"});
   writer.define_variable({.name = "age_weight", .dims = {"age"}, .long_name = "weight of age group"});
 }
 
@@ -343,8 +345,7 @@ TEST_CASE("NcWriter output round-trips exactly through the HDF5 C API", "[io]") 
     CHECK(string_attribute(output.id(), "description") == "value added by sector");
     CHECK(string_attribute(output.id(), "flow") == "monthly");
     CHECK(string_attribute(output.id(), "coordinates") == "province");
-    CHECK(attached_scales(output.id()) ==
-          std::vector<std::vector<std::string>>{{"/time"}, {"/city"}, {"/sector"}});
+    CHECK(attached_scales(output.id()) == std::vector<std::vector<std::string>>{{"/time"}, {"/city"}, {"/sector"}});
     {
       const Dataset time = open_dataset(root, "time");
       const Dataset city = open_dataset(root, "city");
@@ -417,7 +418,7 @@ TEST_CASE("NcWriter rejects misuse with std::invalid_argument", "[io]") {
   NcWriter writer = NcWriter::create(file.path());
   define_sample(writer);
 
-  CHECK_THROWS_AS(writer.append("output", std::vector<double>(5)), std::invalid_argument);  // needs 3 * 2
+  CHECK_THROWS_AS(writer.append("output", std::vector<double>(5)), std::invalid_argument);      // needs 3 * 2
   CHECK_THROWS_AS(writer.append("population", std::vector<double>(3)), std::invalid_argument);  // i64 variable
   CHECK_THROWS_AS(writer.append("nonexistent", std::vector<double>(1)), std::invalid_argument);
   CHECK_THROWS_AS(writer.write("output", std::vector<double>(6)), std::invalid_argument);  // time-varying
@@ -425,8 +426,9 @@ TEST_CASE("NcWriter rejects misuse with std::invalid_argument", "[io]") {
   CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"nope"}, .long_name = "x"}), std::invalid_argument);
   CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"city", "time"}, .long_name = "x"}),
                   std::invalid_argument);  // unlimited dim not first
-  CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"sector"}, .long_name = "x", .coordinates = {"province"}}),
-                  std::invalid_argument);  // province spans city
+  CHECK_THROWS_AS(
+      writer.define_variable({.name = "x", .dims = {"sector"}, .long_name = "x", .coordinates = {"province"}}),
+      std::invalid_argument);  // province spans city
   CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"city"}, .long_name = "x", .coordinates = {"later"}}),
                   std::invalid_argument);
   CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"city"}}), std::invalid_argument);  // no long_name
@@ -444,7 +446,7 @@ TEST_CASE("NcWriter rejects misuse with std::invalid_argument", "[io]") {
   writer.append("month", kMonths[0]);
   writer.close();
   CHECK_THROWS_AS(writer.append_time(1.0), std::logic_error);  // closed
-  writer.close();                                            // idempotent
+  writer.close();                                              // idempotent
 
   const File reopened = open_file(file.path());
   const Dataset output = open_dataset(reopened.id(), "output");
