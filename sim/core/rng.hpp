@@ -74,6 +74,13 @@ class RandomStream {
     return static_cast<std::uint64_t>((static_cast<uint128>(x) * n) >> 64);
   }
   bool bernoulli(double p) { return uniform() < p; }
+  // Uniform on (0, 1) with 32 random bits, the k-th of a family of cheap draws: four come
+  // from one Philox block (draw index k / 4 from `first_block`). For frequent low-stakes
+  // choices where 2^-32 resolution is plenty; does not move the draw counter.
+  double uniform32(std::uint32_t first_block, std::uint32_t k) const {
+    const auto r = block(first_block + k / 4);
+    return (static_cast<double>(r[k % 4]) + 0.5) * (1.0 / 4294967296.0);
+  }
   // Standard normal by Box-Muller from one 128-bit block.
   double normal() {
     const auto r = block(draw_++);

@@ -1,7 +1,7 @@
 // Expectations: what each firm thinks a market will earn per month.
 //   active:    E <- 0.6 E + 0.4 (last month's variable profit - fixed cost)
 //   inactive:  E = v * potential_i * exp(noise * z - noise^2 / 2) - fixed cost
-// where v is peers' variable profit per unit of potential in the same city and sector
+// (computed for an inactive market only in a month the firm reconsiders it) where v is peers' variable profit per unit of potential in the same city and sector
 // (information spillover), or 0.7 times the national figure when no local peer serves the
 // market. Noise shrinks with the information instrument (cleaner demand signals).
 #include <cmath>
@@ -64,7 +64,8 @@ void form_expectations(const World& w, State& s) {
       const double noise = base_noise * (1.0 - noise_cut * econ::level(s, f.city[i], Instrument::information));
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
-        const double z = rng.at(static_cast<std::uint32_t>(m)).normal();
+        // An inactive market's prospects are only worked out when the firm looks at it.
+        if (!f.active[k] && !reconsiders_market(w, f.id[i], step, m)) continue;
         const double fixed = econ::fixed_cost_cny(w, s, i, m, step, std::max(1, f.products[k]));
         if (f.active[k]) {
           const double realised = last_variable_profit[k] - fixed;
@@ -80,6 +81,7 @@ void form_expectations(const World& w, State& s) {
           per_potential = local_profit[cell] / local_potential[cell];
         else if (national_potential[national] > 0.0)
           per_potential = kNationalSignalDiscount * national_profit[national] / national_potential[national];
+        const double z = rng.at(static_cast<std::uint32_t>(m)).normal();
         s.firms.expected_profit_cny[k] =
             per_potential * potential[i] * std::exp(noise * z - 0.5 * noise * noise) - fixed;
       }

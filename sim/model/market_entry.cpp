@@ -33,8 +33,8 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
       const double line = econ::credit_line_cny(w, s, i);
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
-        rng.at(static_cast<std::uint32_t>(2 * m));
-        if (!rng.bernoulli(cfg.entry_consideration_rate)) continue;
+        if (!reconsiders_market(w, f.id[i], step, m)) continue;
+        rng.at(static_cast<std::uint32_t>(m));
         const double expected = f.expected_profit_cny[k];
         const double sunk = econ::sunk_cost_cny(w, s, i, m, step);
         const double scale = cfg.decision_noise * std::max(sunk, 1.0);

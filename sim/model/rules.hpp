@@ -2,10 +2,15 @@
 // The model's rules, one file each (sim/model/<rule>.cpp), called by step() in a fixed
 // order. Each reads the world and the state, updates the state it owns and records what
 // happened in the month's outputs.
+#include "sim/core/rng.hpp"
 #include "sim/model/outputs.hpp"
 #include "sim/model/state.hpp"
 
 namespace pzsim {
+
+// Draw index of the market-reconsideration family in Stream::kMarketEntry (decision draws
+// of the entry rule use indices below it).
+inline constexpr std::uint32_t kReconsiderBlock = 1u << 16;
 
 // zone_policy.cpp: instrument levels of every city this month (approval, ramp-up,
 // learning from the leader zone, national floors).
@@ -66,6 +71,14 @@ void relocate_firms(const World& w, State& s, MonthOutputs& out);
 
 // firm_births.cpp: new firms per city at a rate rising with local conditions.
 void give_birth_to_firms(const World& w, State& s, MonthOutputs& out);
+
+// Whether a firm reconsiders a market this month (probability entry_consideration_rate).
+// A pure function of (seed, firm, month, market), so expectations and entry agree on it
+// without storing it.
+inline bool reconsiders_market(const World& w, std::uint64_t firm_id, int step, int market) {
+  const RandomStream rng(w.seed, Stream::kMarketEntry, static_cast<std::uint32_t>(step), firm_id);
+  return rng.uniform32(kReconsiderBlock, static_cast<std::uint32_t>(market)) < w.scenario->firms.entry_consideration_rate;
+}
 
 // Adds one employer's employment change in a city to jobs created or destroyed.
 inline void count_job_change(MonthOutputs& out, std::size_t city, std::int64_t delta) {
