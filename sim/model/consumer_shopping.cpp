@@ -28,6 +28,7 @@ constexpr std::size_t kChunk = 1 << 18;
 
 struct Listings {
   std::vector<std::uint32_t> slot;   // firm slot
+  std::vector<double> days;          // delivery days
   std::vector<double> visibility;
   std::vector<double> attraction;    // exp(u_j / lambda)
   AliasTable table;
@@ -59,6 +60,8 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
     for (std::size_t i = 0; i < f.size(); ++i) {
       const std::size_t k = econ::market_index(w, i, market);
       if (!f.active[k]) continue;
+      // Buyers do not look at offers priced beyond their reservation (choke) price.
+      if (f.price_usd[k] > cfg.choke_price_ratio * s.reference_price_usd[f.sector[i]]) continue;
       Listings& l = listings[f.sector[i]];
       const double newcomer = platform.newcomer_boost * (1.0 + month.onboarding) *
                               std::exp(-f.months_active[k] / platform.newcomer_months);
@@ -70,6 +73,7 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
       const double info = econ::level(s, f.city[i], Instrument::information);
       const double days = f.warehouse[k] ? spec.delivery_days_warehouse
                                          : std::max(1.0, spec.delivery_days_parcel - sc.zones.effects.clearance_days_cut * info);
+      l.days.push_back(days);
       const double utility = cfg.quality_weight * (sigma - 1.0) * std::log(f.quality[i]) -
                              sigma * std::log(price / s.reference_price_usd[f.sector[i]]) -
                              cfg.delivery_day_cost * days + cfg.reputation_weight * f.reputation[k];
@@ -80,20 +84,22 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
     const double outside = std::exp(spec.outside_utility);
     const double budget = spec.basket_usd * month.online_share_ratio[dest] * month.online_multiplier[dest];
     const std::size_t begin = s.consumers.begin[dest], end = s.consumers.begin[dest + 1];
-    std::vector<std::uint32_t> bought_slot;
+    // Per shopper: up to set_size purchases (listing index and amount) and how many.
+    std::vector<std::uint32_t> bought_listing;
     std::vector<double> bought_usd;
+    std::vector<std::uint8_t> bought_count, bought_sector;
     std::vector<double> nest_share;
-    std::vector<std::uint8_t> bought_sector;
     double spending_total = 0.0, purchases_total = 0.0;
     std::vector<double> spending_by_sector(n_sec, 0.0);
 
     for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
       const std::size_t chunk_end = std::min(end, chunk + kChunk);
       const std::size_t count = chunk_end - chunk;
-      bought_slot.assign(count * set_size, UINT32_MAX);
-      bought_usd.assign(count * set_size, 0.0);
+      bought_listing.resize(count * set_size);
+      bought_usd.resize(count * set_size);
+      bought_count.assign(count, 0);
+      bought_sector.resize(count);
       nest_share.assign(count, 0.0);
-      bought_sector.assign(count, 0);
       parallel_for(count, [&](std::size_t b, std::size_t e) {
         std::vector<std::uint32_t> drawn;
         drawn.reserve(set_size);
@@ -118,8 +124,9 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
           const double spend = s.consumers.weight[a] * budget * p_nest;
           nest_share[r] = s.consumers.weight[a] * p_nest;
           bought_sector[r] = static_cast<std::uint8_t>(sector);
+          bought_count[r] = static_cast<std::uint8_t>(drawn.size());
           for (std::size_t t = 0; t < drawn.size(); ++t) {
-            bought_slot[r * set_size + t] = l.slot[drawn[t]];
+            bought_listing[r * set_size + t] = drawn[t];
             bought_usd[r * set_size + t] = spend * l.attraction[drawn[t]] / sum;
           }
         }
@@ -127,13 +134,16 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
       // Credit sellers in consumer order: a fixed summation order at any thread count.
       for (std::size_t r = 0; r < count; ++r) {
         purchases_total += nest_share[r];
-        for (std::size_t t = 0; t < set_size; ++t) {
-          const std::uint32_t slot = bought_slot[r * set_size + t];
-          if (slot == UINT32_MAX) break;
+        const Listings& l = listings[bought_sector[r]];
+        for (std::size_t t = 0; t < bought_count[r]; ++t) {
+          const std::uint32_t j = bought_listing[r * set_size + t];
           const double amount = bought_usd[r * set_size + t];
+          const std::uint32_t slot = l.slot[j];
           const std::size_t k = econ::market_index(w, slot, market);
           f.spending_usd[k] += amount;
           f.revenue_usd[k] += amount * (1.0 - platform.commission);
+          out.delivery_days_weight[f.city[slot]] += amount;
+          out.delivery_days_cbec[f.city[slot]] += amount * l.days[j];
           spending_total += amount;
           spending_by_sector[bought_sector[r]] += amount;
         }

@@ -23,7 +23,8 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
   FirmStore& f = s.firms;
   const std::size_t n = f.size();
   const int step = s.step;
-  // +1 entered, -1 exited, 0 unchanged, per firm and market; sunk costs paid per firm.
+  // +1 entered, -1 exited, 2 entry blocked by finance, 0 unchanged, per firm and market;
+  // sunk costs paid per firm.
   std::vector<std::int8_t> change(n * static_cast<std::size_t>(w.markets), 0);
   std::vector<double> sunk_paid(n, 0.0);
 
@@ -47,7 +48,10 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
           const double working_capital =
               production_cost * econ::cash_cycle_months(w, s, i, m % kChannels, false);
           const double liquid = f.cash_cny[i] - sunk_paid[i] + std::max(0.0, line - f.credit_cny[i]);
-          if (liquid < sunk + working_capital) continue;
+          if (liquid < sunk + working_capital) {
+            change[k] = 2;  // blocked by finance
+            continue;
+          }
           if (!rng.bernoulli(econ::logistic(value / scale))) continue;
           f.active[k] = 1;
           f.months_active[k] = 0;
@@ -81,7 +85,8 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
       const std::int8_t c = change[econ::market_index(w, i, m)];
       if (c == 0) continue;
       const std::size_t cell = f.city[i] * kChannels + static_cast<std::size_t>(m % kChannels);
-      if (c > 0) ++out.market_entries[cell];
+      if (c == 2) ++out.entries_blocked[cell];
+      else if (c > 0) ++out.market_entries[cell];
       else ++out.market_exits[cell];
     }
   }

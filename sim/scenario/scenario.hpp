@@ -157,6 +157,7 @@ struct ConsumersConfig {
   double delivery_day_cost = 0.06;      // utility lost per day of delivery
   double reputation_weight = 1.5;       // utility of full reputation
   double cannibalisation = 0.3;         // share of CBEC sales that replace general-trade imports
+  double choke_price_ratio = 20.0;      // buyers ignore offers above this multiple of the category's reference price
 };
 
 struct ImportSideConfig {

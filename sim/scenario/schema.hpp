@@ -216,6 +216,8 @@ void describe(V& v, ConsumersConfig& c) {
   v.field("delivery_day_cost", c.delivery_day_cost, "utility lost per delivery day", nonneg("utils/day"));
   v.field("reputation_weight", c.reputation_weight, "utility of full reputation", nonneg("utils"));
   v.field("cannibalisation", c.cannibalisation, "share of CBEC sales replacing general-trade imports", share());
+  v.field("choke_price_ratio", c.choke_price_ratio, "buyers ignore offers above this multiple of the reference price",
+          range("1", 1.0, 1e12));
 }
 
 template <class V>
