@@ -31,7 +31,8 @@ void close_firms(const World& w, State& s, MonthOutputs& out) {
       ++out.firm_deaths[city];
       s.cities.firm_jobs[city] -= f.employees[i];
       count_job_change(out, city, -static_cast<std::int64_t>(f.employees[i]));
-      if (f.cash_cny[i] > 0.0) out.record_flow(kFirms, kHouseholds, f.cash_cny[i]);
+      // Remaining cash goes to the owners; a negative balance is bills its suppliers never see paid.
+      out.record_flow(kFirms, kHouseholds, f.cash_cny[i]);
       out.credit_written_off_cny += f.credit_cny[i];
       continue;
     }

@@ -1,6 +1,8 @@
 #include "sim/scenario/yaml_tree.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -8,6 +10,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
@@ -86,10 +89,15 @@ class SourceText {
   // yaml-cpp reports `key: ~` and `key:` (nothing) alike as null, the latter with the mark
   // of whatever token follows; this tells them apart so empty values can point at their key.
   bool null_literal_at(const YAML::Mark& mark) const {
-    if (mark.line < 0 || static_cast<std::size_t>(mark.line) >= line_starts_.size()) return false;
-    const std::string_view rest = text_.substr(offset_of(mark));
+    const std::string_view rest = text_at(mark);
     return rest.starts_with('~') || rest.starts_with("null") || rest.starts_with("Null") ||
            rest.starts_with("NULL");
+  }
+
+  // The text from mark to the end.
+  std::string_view text_at(const YAML::Mark& mark) const {
+    if (mark.line < 0 || static_cast<std::size_t>(mark.line) >= line_starts_.size()) return {};
+    return text_.substr(offset_of(mark));
   }
 
  private:
@@ -295,107 +303,218 @@ std::string display_tag(const std::string& tag) {
   return tag;
 }
 
-// Converts yaml-cpp's node graph into a tree. yaml-cpp shares aliased nodes (and an alias
-// may even refer to its own enclosing node), so conversion expands them; the depth and node
-// limits are checked before each step, which stops alias bombs and alias cycles early.
-class TreeBuilder {
+bool is_supported_tag(const std::string& tag, bool scalar) {
+  // "?" marks a plain node, "!" a quoted or block scalar; !!str only makes a scalar a string.
+  return tag == "?" || tag == "!" || (scalar && tag == kStrTag);
+}
+
+// Builds the tree from yaml-cpp's parse events for one document. Working from events rather
+// than yaml-cpp's node graph means an alias's size and depth are known before it is copied,
+// so alias bombs (and aliases inside their own anchor) are refused without expanding them.
+class TreeBuilder final : public YAML::EventHandler {
  public:
   TreeBuilder(const SourceText& source, const Limits& limits) : source_(source), limits_(limits) {}
 
-  Node build(const YAML::Node& root) { return convert(root, 1); }
+  std::optional<Node> take_document() { return std::move(document_); }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Node node;
+    node.pos = source_.at_mark(mark);
+    if (!in_key_slot()) count_nodes(1, node.pos);
+    // `key:` with nothing after it has the mark of the following token; point at the key.
+    if (in_value_slot() && !source_.null_literal_at(mark)) node.pos = open_.back().key_pos;
+    add(std::move(node), 0, anchor, 1);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    Node node;
+    node.pos = source_.at_mark(mark);
+    check_tag(tag, true, node.pos);
+    if (!in_key_slot()) count_nodes(1, node.pos);
+    node.kind = Node::Kind::scalar;
+    node.scalar = value;
+    node.quoted = tag != "?";
+    add(std::move(node), 0, anchor, 1);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const Position pos = source_.at_mark(mark);
+    const auto found = anchored_.find(anchor);
+    if (found == anchored_.end()) {
+      fail(pos, "alias refers to the node that contains it; expected an alias to a finished node");
+    }
+    const Anchored& target = found->second;
+    if (!in_key_slot()) count_nodes(target.node_count, pos);
+    check_depth(open_.size() + target.height, pos);
+    Node copy = target.node;
+    copy.pos = pos;
+    add(std::move(copy), target.height, YAML::NullAnchor, target.node_count);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open_collection(Node::Kind::sequence, mark, tag, anchor);
+  }
+  void OnSequenceEnd() override { close_collection(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open_collection(Node::Kind::map, mark, tag, anchor);
+  }
+  void OnMapEnd() override { close_collection(); }
 
  private:
-  [[noreturn]] void fail(const Position& pos, std::string_view what) const {
+  // A map or sequence whose end has not been seen yet.
+  struct Open {
+    Node node;
+    YAML::anchor_t anchor = YAML::NullAnchor;
+    std::size_t node_count_before = 0;  // to know the collection's size when it ends
+    std::size_t child_height = 0;       // collection levels below it so far
+    bool awaiting_value = false;        // maps: a key has been read, its value comes next
+    std::string key;
+    Position key_pos;
+    std::unordered_map<std::string, Position> keys_seen;
+  };
+  // A finished node with an anchor, kept to expand later aliases to it.
+  struct Anchored {
+    Node node;
+    std::size_t node_count = 0;
+    std::size_t height = 0;  // collection levels, itself included
+  };
+
+  bool in_key_slot() const {
+    return !open_.empty() && open_.back().node.kind == Node::Kind::map && !open_.back().awaiting_value;
+  }
+  bool in_value_slot() const {
+    return !open_.empty() && open_.back().node.kind == Node::Kind::map && open_.back().awaiting_value;
+  }
+
+  [[noreturn]] void fail(const Position& pos, std::string_view what,
+                         std::string_view last_key = {}) const {
     std::string path;
-    for (const std::string& segment : key_path_) {
+    const auto append = [&](std::string_view segment) {
       if (!path.empty()) path += '.';
       path += segment;
+    };
+    for (const Open& open : open_) {
+      if (open.node.kind == Node::Kind::sequence) append(std::to_string(open.node.sequence.size()));
+      if (open.node.kind == Node::Kind::map && open.awaiting_value) append(open.key);
     }
+    if (!last_key.empty()) append(last_key);
     fail_at(pos, path.empty() ? std::string(what) : path + ": " + std::string(what));
   }
 
-  Node convert(const YAML::Node& yaml_node, int depth) {
-    Node node;
-    node.pos = source_.at_mark(yaml_node.Mark());
-    if (++node_count_ > limits_.max_nodes) {
-      fail(node.pos, "more than " + std::to_string(limits_.max_nodes) +
-                         " nodes after expanding aliases (*name); expected a smaller document");
-    }
-    const std::string& tag = yaml_node.Tag();
-    const bool str_tag = tag == kStrTag;
-    if (!(tag.empty() || tag == "?" || tag == "!" || (str_tag && yaml_node.IsScalar()))) {
-      fail(node.pos, "YAML tag " + display_tag(tag) + " is not supported; expected plain values");
-    }
-    switch (yaml_node.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        break;
-      case YAML::NodeType::Scalar:
-        node.kind = Node::Kind::scalar;
-        node.scalar = yaml_node.Scalar();
-        node.quoted = tag == "!" || str_tag;
-        break;
-      case YAML::NodeType::Sequence:
-        check_depth(node.pos, depth);
-        node.kind = Node::Kind::sequence;
-        for (const YAML::Node& item : yaml_node) {
-          key_path_.push_back(std::to_string(node.sequence.size()));
-          node.sequence.push_back(convert(item, depth + 1));
-          key_path_.pop_back();
-        }
-        break;
-      case YAML::NodeType::Map:
-        check_depth(node.pos, depth);
-        node.kind = Node::Kind::map;
-        convert_map_entries(yaml_node, depth, node);
-        break;
-    }
-    return node;
-  }
-
-  void convert_map_entries(const YAML::Node& yaml_map, int depth, Node& node) {
-    std::unordered_map<std::string, Position> first_seen;
-    for (const auto& entry : yaml_map) {
-      // yaml-cpp iterators yield temporaries; the handles are cheap shared references.
-      const YAML::Node yaml_key = entry.first;
-      const YAML::Node yaml_value = entry.second;
-      Position key_pos = source_.at_mark(yaml_key.Mark());
-      if (!yaml_key.IsScalar()) {
-        fail(key_pos, yaml_key.IsNull()
-                          ? "empty map key; expected a name before ':'"
-                          : "a map key must be a single value, not a list or map");
-      }
-      if (yaml_key.Tag() != "?" && yaml_key.Tag() != "!" && yaml_key.Tag() != kStrTag) {
-        fail(key_pos, "YAML tag " + display_tag(yaml_key.Tag()) + " is not supported on keys");
-      }
-      const std::string& key = yaml_key.Scalar();
-      key_path_.push_back(key);
-      const auto [first, inserted] = first_seen.emplace(key, key_pos);
-      if (!inserted) {
-        fail(key_pos, "duplicate key '" + key + "' (first written at line " +
-                          std::to_string(first->second.line) + ", column " +
-                          std::to_string(first->second.column) + "); expected each key once");
-      }
-      Node value = convert(yaml_value, depth + 1);
-      key_path_.pop_back();
-      if (value.kind == Node::Kind::null && !source_.null_literal_at(yaml_value.Mark())) {
-        value.pos = key_pos;
-      }
-      value.key_pos = std::move(key_pos);
-      node.map.emplace_back(key, std::move(value));
+  void check_tag(const std::string& tag, bool scalar, const Position& pos) const {
+    if (!is_supported_tag(tag, scalar)) {
+      fail(pos, "YAML tag " + display_tag(tag) + " is not supported; expected untagged values");
     }
   }
 
-  void check_depth(const Position& pos, int depth) const {
-    if (depth > limits_.max_depth) {
+  void check_depth(std::size_t depth, const Position& pos) const {
+    if (depth > static_cast<std::size_t>(std::max(limits_.max_depth, 0))) {
       fail(pos, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+    }
+  }
+
+  void count_nodes(std::size_t added, const Position& pos) {
+    if (added > limits_.max_nodes - std::min(node_count_, limits_.max_nodes)) {
+      fail(pos, "more than " + std::to_string(limits_.max_nodes) +
+                    " nodes after expanding aliases (*name); expected a smaller document");
+    }
+    node_count_ += added;
+  }
+
+  void open_collection(Node::Kind kind, const YAML::Mark& mark, const std::string& tag,
+                       YAML::anchor_t anchor) {
+    Open open;
+    open.node.pos = source_.at_mark(mark);
+    if (in_key_slot()) fail(open.node.pos, "a map key must be a single value, not a list or map");
+    check_tag(tag, false, open.node.pos);
+    count_nodes(1, open.node.pos);
+    check_depth(open_.size() + 1, open.node.pos);
+    open.node.kind = kind;
+    open.anchor = anchor;
+    open.node_count_before = node_count_ - 1;
+    open_.push_back(std::move(open));
+  }
+
+  void close_collection() {
+    Open done = std::move(open_.back());
+    open_.pop_back();
+    add(std::move(done.node), done.child_height + 1, done.anchor,
+        node_count_ - done.node_count_before);
+  }
+
+  // Places a finished node in its parent: as a sequence item, a map key or a map value.
+  void add(Node node, std::size_t height, YAML::anchor_t anchor, std::size_t node_count) {
+    if (anchor != YAML::NullAnchor) anchored_[anchor] = Anchored{node, node_count, height};
+    if (open_.empty()) {
+      document_ = std::move(node);
+      return;
+    }
+    Open& parent = open_.back();
+    parent.child_height = std::max(parent.child_height, height);
+    if (parent.node.kind == Node::Kind::sequence) {
+      parent.node.sequence.push_back(std::move(node));
+    } else if (parent.awaiting_value) {
+      node.key_pos = parent.key_pos;
+      parent.node.map.emplace_back(std::move(parent.key), std::move(node));
+      parent.awaiting_value = false;
+    } else {
+      if (node.kind == Node::Kind::null) fail(node.pos, "empty map key; expected a name before ':'");
+      if (node.kind != Node::Kind::scalar) {
+        fail(node.pos, "a map key must be a single value, not a list or map");
+      }
+      const auto [first, inserted] = parent.keys_seen.emplace(node.scalar, node.pos);
+      if (!inserted) {
+        fail(node.pos,
+             "duplicate key '" + node.scalar + "' (first written at line " +
+                 std::to_string(first->second.line) + ", column " +
+                 std::to_string(first->second.column) + "); expected each key once",
+             node.scalar);
+      }
+      parent.key = std::move(node.scalar);
+      parent.key_pos = std::move(node.pos);
+      parent.awaiting_value = true;
     }
   }
 
   const SourceText& source_;
   const Limits& limits_;
+  std::vector<Open> open_;
+  std::unordered_map<YAML::anchor_t, Anchored> anchored_;
   std::size_t node_count_ = 0;
-  std::vector<std::string> key_path_;  // where conversion is, for error messages
+  std::optional<Node> document_;
+};
+
+// Stops the parser at the start of a second document (which reading it would only waste).
+struct SecondDocument {
+  YAML::Mark mark;
+};
+class SecondDocumentProbe final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { throw SecondDocument{mark}; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { throw SecondDocument{mark}; }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { throw SecondDocument{mark}; }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    throw SecondDocument{mark};
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    throw SecondDocument{mark};
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    throw SecondDocument{mark};
+  }
+  void OnMapEnd() override {}
 };
 
 Node parse_text(std::string_view text, const std::string& display_name, const Limits& limits) {
@@ -409,24 +528,31 @@ Node parse_text(std::string_view text, const std::string& display_name, const Li
     fail_at(source.at_offset(problem->offset), problem->what);
   }
   // The raw scan only has to stop pathological text; ordinary over-deep documents pass it and
-  // are caught exactly on the converted tree, where the message can name the key path.
+  // are caught exactly while building the tree, where the message can name the key path.
   const auto raw_depth_limit = 4 * static_cast<std::size_t>(std::max(limits.max_depth, 1));
   if (const auto offset = find_deep_nesting(text, raw_depth_limit)) {
     fail_at(source.at_offset(*offset),
             "nesting deeper than " + std::to_string(limits.max_depth) + " levels");
   }
+  // The parser is driven one document at a time: YAML::LoadAll never returns on some
+  // malformed input in yaml-cpp 0.7 (a stray ',' yields endless empty documents).
+  std::istringstream input{std::string(text)};
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (documents.empty()) {
-      Node empty_document;
-      empty_document.pos = Position{display_name, 1, 1};
-      return empty_document;
-    }
-    if (documents.size() > 1) {
-      fail_at(source.at_mark(documents[1].Mark()),
-              "a second YAML document; expected one document per file");
-    }
-    return TreeBuilder(source, limits).build(documents.front());
+    YAML::Parser parser(input);
+    TreeBuilder builder(source, limits);
+    parser.HandleNextDocument(builder);
+    std::optional<Node> root = builder.take_document();
+    SecondDocumentProbe probe;
+    parser.HandleNextDocument(probe);
+    if (root) return std::move(*root);
+    Node empty_document;
+    empty_document.pos = Position{display_name, 1, 1};
+    return empty_document;
+  } catch (const SecondDocument& second) {
+    fail_at(source.at_mark(second.mark),
+            source.text_at(second.mark).starts_with("---")
+                ? "a second YAML document; expected one document per file"
+                : "invalid YAML: unexpected text after the end of the document");
   } catch (const YAML::Exception& error) {
     fail_at(source.at_mark(error.mark), "invalid YAML: " + error.msg);
   } catch (const InputError&) {
