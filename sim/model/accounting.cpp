@@ -185,7 +185,7 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       out.record_flow(kLocalGov, kHouseholds, fiscal.running_cost_cny * sc.scale.sample_fraction);
     }
     out.fiscal_cost_usd[city] = out.fiscal_cost_central_usd[city] + out.fiscal_cost_local_usd[city];
-    out.delivery_days_cbec[city] = out.delivery_days_weight[city] > 0.0 ? out.delivery_days_cbec[city] / out.delivery_days_weight[city] : 0.0;
+    out.parcel_delivery_days[city] = out.parcel_delivery_weight[city] > 0.0 ? out.parcel_delivery_days[city] / out.parcel_delivery_weight[city] : 0.0;
     const double* declared = &out.exports_declared_usd[city * kCustomsCodes];
     out.exports_cbec_recorded_usd[city] =
         declared[kCode9610] + (month.customs_codes ? declared[kCode9710] + declared[kCode9810] : 0.0);

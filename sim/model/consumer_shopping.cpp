@@ -142,8 +142,10 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
           const std::size_t k = econ::market_index(w, slot, market);
           f.spending_usd[k] += amount;
           f.revenue_usd[k] += amount * (1.0 - platform.commission);
-          out.delivery_days_weight[f.city[slot]] += amount;
-          out.delivery_days_cbec[f.city[slot]] += amount * l.days[j];
+          if (!f.warehouse[k]) {
+            out.parcel_delivery_weight[f.city[slot]] += amount;
+            out.parcel_delivery_days[f.city[slot]] += amount * l.days[j];
+          }
           spending_total += amount;
           spending_by_sector[bought_sector[r]] += amount;
         }

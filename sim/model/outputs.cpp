@@ -34,8 +34,8 @@ void MonthOutputs::reset(const World& w) {
   zero(market_entries, c * k);
   zero(market_exits, c * k);
   zero(entries_blocked, c * k);
-  zero(delivery_days_cbec, c);
-  zero(delivery_days_weight, c);
+  zero(parcel_delivery_days, c);
+  zero(parcel_delivery_weight, c);
   zero(labour_force, c);
   zero(wage_cny, c);
   zero(domestic_sales_cny, c);
@@ -114,10 +114,10 @@ std::vector<OutputVariable> build_catalog() {
                   "Firms reconsidering a market this month whose cash plus unused credit fell short of the sunk cost plus "
                   "working capital (credit-constrained would-be entrants)." + kSample,
                   true, &M::entries_blocked));
-  c.push_back(f64("delivery_days_cbec", {"city"}, "days", "delivery time of CBEC sales",
-                  "Sales-weighted mean delivery days of the city's CBEC sales (parcel days less information-exchange "
-                  "clearance savings, or warehouse days); 0 without CBEC sales.",
-                  true, &M::delivery_days_cbec));
+  c.push_back(f64("parcel_delivery_days", {"city"}, "days", "delivery time of CBEC parcels",
+                  "Sales-weighted mean delivery days of the city's CBEC parcel sales (the destination's parcel days less "
+                  "the information-exchange clearance savings); 0 without parcel sales.",
+                  true, &M::parcel_delivery_days));
   c.push_back(i64("products_listed", {"city"}, "products", "products listed by CBEC sellers",
                   "Sum over the city's CBEC stores of listed products at the end of the month." + kSample, false, &M::products_listed));
   c.push_back(i64("employment", {"city"}, "workers", "employment",

@@ -38,8 +38,8 @@ struct MonthOutputs {
   std::vector<std::int64_t> market_entries;       // [city * channels + channel]
   std::vector<std::int64_t> market_exits;         // [city * channels + channel]
   std::vector<std::int64_t> entries_blocked;      // [city * channels + channel]
-  std::vector<double> delivery_days_cbec;         // [city], sales-weighted mean (sum until accounting)
-  std::vector<double> delivery_days_weight;       // [city] (scratch)
+  std::vector<double> parcel_delivery_days;         // [city], sales-weighted mean (sum until accounting)
+  std::vector<double> parcel_delivery_weight;       // [city] (scratch)
   std::vector<double> labour_force;               // [city]
   std::vector<double> wage_cny;                   // [city]
   std::vector<double> domestic_sales_cny;         // [city]

@@ -38,8 +38,8 @@ CityTotals zone_city_totals(const Scenario& scenario, std::uint64_t seed) {
       t.cbec_entries += static_cast<double>(out.market_entries[cell + kCbec]);
       t.entries += static_cast<double>(out.market_entries[cell + kGeneral] + out.market_entries[cell + kCbec]);
       t.blocked += static_cast<double>(out.entries_blocked[cell + kGeneral] + out.entries_blocked[cell + kCbec]);
-      if (out.delivery_days_cbec[c] > 0.0) {
-        t.delivery_days += out.delivery_days_cbec[c];
+      if (out.parcel_delivery_days[c] > 0.0) {
+        t.delivery_days += out.parcel_delivery_days[c];
         t.delivery_months += 1.0;
       }
     }
@@ -70,7 +70,7 @@ TEST_CASE("a zone raises its city's CBEC exports and CBEC exporters", "[model][d
   CHECK(more_exporters >= kRequired);
 }
 
-TEST_CASE("stronger information exchange shortens delivery and raises CBEC entry", "[model][directions]") {
+TEST_CASE("stronger information exchange shortens parcel clearance and raises CBEC entry", "[model][directions]") {
   const auto strong = small_scenario(only("information"));
   auto weak_overrides = only("information");
   weak_overrides.push_back("zones.information.strength=0.1");
