@@ -54,14 +54,14 @@ class RandomStream {
   // 128 random bits for draw index `draw`; callers normally use the typed helpers.
   r123::Philox4x32::ctr_type block(std::uint32_t draw) const {
     // Agent ids may exceed 2^32 at full scale, so the high id bits are folded into the
-    // stream word (streams stay below 2^16).
+    // stream word (streams stay below 2^16): ids must stay below 2^48.
     const std::uint32_t hi = static_cast<std::uint32_t>(agent_ >> 32);
     r123::Philox4x32::ctr_type ctr{{stream_ | (hi << 16), step_,
                                     static_cast<std::uint32_t>(agent_), draw}};
     return r123::Philox4x32{}(ctr, key_);
   }
 
-  // Uniform on the open interval (0, 1) with 53 random bits.
+  // Uniform on the open interval (0, 1) with 52 random bits.
   double uniform() {
     const auto r = block(draw_++);
     return to_open01(r[0], r[1]);
@@ -133,9 +133,11 @@ class RandomStream {
   }
 
  private:
+  // 52 random bits centred in their cell: (x + 0.5) / 2^52 is exact in a double, so the
+  // result lies strictly inside (0, 1) (53 bits would round the top value up to 1.0).
   static double to_open01(std::uint32_t a, std::uint32_t b) {
-    const std::uint64_t x = ((static_cast<std::uint64_t>(a) << 32) | b) >> 11;
-    return (static_cast<double>(x) + 0.5) * (1.0 / 9007199254740992.0);
+    const std::uint64_t x = ((static_cast<std::uint64_t>(a) << 32) | b) >> 12;
+    return (static_cast<double>(x) + 0.5) * (1.0 / 4503599627370496.0);
   }
 
   r123::Philox4x32::key_type key_;

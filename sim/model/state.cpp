@@ -83,6 +83,22 @@ void FirmStore::move_slot(std::size_t from, std::size_t to, int markets) {
   }
 }
 
+namespace {
+template <class... Vectors>
+std::size_t heap_bytes(const Vectors&... v) {
+  return (... + (v.capacity() * sizeof(typename Vectors::value_type)));
+}
+}  // namespace
+
+std::size_t FirmStore::bytes() const {
+  return heap_bytes(id, city, production_city, sector, trader, productivity, quality, employees, cash_cny, credit_cny,
+                    revenue_cny_last, profit_cny_last, age_months, loss_months, domestic_revenue_cny, insolvent,
+                    unit_cost_cny, potential, home_appeal, active, products, reputation, months_active, warehouse,
+                    revenue_usd, spending_usd, revenue_usd_last, expected_profit_cny, price_usd, gross_wedge, appeal);
+}
+std::size_t ConsumerStore::bytes() const { return heap_bytes(id, destination, weight, aware, begin); }
+std::size_t ImportShopperStore::bytes() const { return heap_bytes(id, city, weight, adopted, begin); }
+
 std::vector<std::int64_t> CityState::employment() const {
   std::vector<std::int64_t> e(labour_force.size());
   for (std::size_t c = 0; c < e.size(); ++c) e[c] = firm_jobs[c] + services_jobs[c] + supplier_jobs[c] + other_jobs[c];

@@ -47,6 +47,7 @@ struct FirmStore {
   std::vector<double> appeal;                  // CES demand shifter quality^(sigma-1) price^(1-sigma)
 
   std::size_t size() const { return id.size(); }
+  std::size_t bytes() const;  // heap bytes held (for the benchmark's bytes per agent)
   void resize(std::size_t n, int markets);
   // Moves slot `from` into slot `to` (compaction keeps id order).
   void move_slot(std::size_t from, std::size_t to, int markets);
@@ -60,6 +61,7 @@ struct ConsumerStore {
   std::vector<std::uint8_t> aware;             // aware of Chinese sellers
   std::vector<std::size_t> begin;              // [destinations + 1]
   std::size_t size() const { return id.size(); }
+  std::size_t bytes() const;
 };
 
 // Chinese cross-border shoppers, grouped by city.
@@ -70,6 +72,7 @@ struct ImportShopperStore {
   std::vector<std::uint8_t> adopted;
   std::vector<std::size_t> begin;              // [cities + 1]
   std::size_t size() const { return id.size(); }
+  std::size_t bytes() const;
 };
 
 struct CityState {

@@ -48,7 +48,7 @@ std::uint64_t bits(double x) { return std::bit_cast<std::uint64_t>(x); }
 void reference_blocks(std::size_t b, std::size_t e, std::size_t grain,
                       std::vector<std::pair<std::size_t, std::size_t>>& out) {
   if (e - b > grain) {
-    const std::size_t m = b + (e - b + 1) / 2;
+    const std::size_t m = b + (e - b) / 2;
     reference_blocks(b, m, grain, out);
     reference_blocks(m, e, grain, out);
   } else {
@@ -61,7 +61,7 @@ void reference_blocks(std::size_t b, std::size_t e, std::size_t grain,
 template <class T, class Map, class Join>
 T reference_reduce(std::size_t b, std::size_t e, std::size_t grain, const T& identity, Map& map, Join& join) {
   if (e - b > grain) {
-    const std::size_t m = b + (e - b + 1) / 2;
+    const std::size_t m = b + (e - b) / 2;
     T left = reference_reduce(b, m, grain, identity, map, join);
     T right = reference_reduce(m, e, grain, identity, map, join);
     return join(std::move(left), std::move(right));

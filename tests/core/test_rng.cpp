@@ -259,7 +259,7 @@ TEST_CASE("RandomStream: neighbouring streams are uncorrelated", "[core][rng]") 
     RandomStream base(kSeed, Stream::kTest, 4, 2 * i);
     x[i] = base.uniform();
     y_draw[i] = base.uniform();  // next draw index of the same stream
-    y_agent[i] = 0.5 * x[i] + 0.5 * RandomStream(kSeed, Stream::kTest, 4, 2 * i + 1).uniform();
+    y_agent[i] = RandomStream(kSeed, Stream::kTest, 4, 2 * i + 1).uniform();
     y_stream[i] = RandomStream(kSeed, Stream::kCityGeneration, 4, 2 * i).uniform();
     y_step[i] = RandomStream(kSeed, Stream::kTest, 5, 2 * i).uniform();
     y_seed[i] = RandomStream(kSeed + 1, Stream::kTest, 4, 2 * i).uniform();
@@ -337,7 +337,7 @@ TEST_CASE("RandomStream: lognormal mean is exp(mu + sigma^2/2)", "[core][rng]") 
   const double mu = 0.3, sigma = 0.5;
   const auto x = sample(n, [&](RandomStream& r) { return r.lognormal(mu, sigma); });
   const Moments m = moments(x);
-  const double mean = std::exp(mu);
+  const double mean = std::exp(mu + sigma * sigma / 2);
   const double var = (std::exp(sigma * sigma) - 1) * std::exp(2 * mu + sigma * sigma);
   CHECK(std::abs(m.mean - mean) < kSigmas * std::sqrt(var / dn));
   // Median exp(mu): half the draws fall below it.
@@ -393,7 +393,7 @@ TEST_CASE("RandomStream: poisson mean and variance", "[core][rng]") {
     // SE(mean) = sqrt(lambda / n); SE(variance) = sqrt((mu4 - sigma^4) / n) with the
     // Poisson mu4 = lambda (1 + 3 lambda), i.e. mu4 - sigma^4 = lambda + 2 lambda^2.
     CHECK(std::abs(m.mean - lambda) < kSigmas * std::sqrt(lambda / dn));
-    CHECK(std::abs(m.var - lambda * 1.05) < kSigmas * std::sqrt((lambda + 2 * lambda * lambda) / dn));
+    CHECK(std::abs(m.var - lambda) < kSigmas * std::sqrt((lambda + 2 * lambda * lambda) / dn));
   }
 }
 
@@ -516,7 +516,7 @@ TEST_CASE("RandomStream: categorical frequencies follow the weights", "[core][rn
   CHECK(counts[1] == 0);
   CHECK(counts[5] == 0);  // a zero weight in last place is not the fallback either
   const std::size_t df = positive_count(weights) - 1;
-  const double chi2 = chi_square(counts, normalised({1.0, 0.0, 2.5, 0.55, 6.0, 0.0}), n);
+  const double chi2 = chi_square(counts, p, n);
   INFO("chi2 = " << chi2 << ", critical " << chi_square_critical(df));
   CHECK(chi2 < chi_square_critical(df));
   // A single category is always chosen.
