@@ -154,9 +154,18 @@ def main():
                 if check(name in ds.data_vars, f"variable {name!r} missing"):
                     check(ds[name].dims == dims, f"{name} has dims {ds[name].dims}, expected {dims}")
             for name, var in ds.data_vars.items():
+                # No data variable is a date or a duration: a `units` that xarray takes for a
+                # time unit ("days", "hours", ...) turns plain numbers into timedelta64.
+                check(var.dtype.kind in "iufb",
+                      f"{name} decodes to {var.dtype}, not a number (units {var.encoding.get('units', var.attrs.get('units'))!r} "
+                      "read as a CF time unit?)")
                 for attr in ("units", "long_name"):
                     value = var.attrs.get(attr)
-                    check(isinstance(value, str) and value.strip() != "", f"{name} has no {attr!r} attribute")
+                    if attr in var.encoding and value is None:
+                        check(False, f"{name}: xarray consumed its {attr!r} ({var.encoding[attr]!r}) while decoding it to "
+                                     f"{var.dtype}, so ds[{name!r}].attrs has no {attr!r}")
+                    else:
+                        check(isinstance(value, str) and value.strip() != "", f"{name} has no {attr!r} attribute")
 
             # Root attributes
             for attr in ROOT_ATTRIBUTES:
