@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <oneapi/tbb/task_arena.h>
@@ -263,7 +264,11 @@ int main(int argc, char** argv) {
     return 1;
   } catch (const IoError& e) {
     std::fprintf(stderr, "pzsim: I/O error: %s\n", e.what());
-    return 1;
+    // The temporary file is gone; after a failed write HDF5 may still hold the file and
+    // crash while closing it at exit, so leave without running exit handlers.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(1);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pzsim: internal error: %s\n", e.what());
     return 1;

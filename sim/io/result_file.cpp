@@ -154,6 +154,8 @@ void ResultFile::append_month(const World& world, const State& state, const Mont
     }
   }
   if (snapshot_every_ > 0 && (state.step + 1) % snapshot_every_ == 0) write_snapshot(world, state);
+  // Flush once a year so a full disk is found during the run, not only at the end.
+  if ((state.step + 1) % 12 == 0) w.flush();
 }
 
 void ResultFile::write_snapshot(const World& world, const State& state) {

@@ -114,7 +114,7 @@ std::vector<OutputVariable> build_catalog() {
                   "Firms reconsidering a market this month whose cash plus unused credit fell short of the sunk cost plus "
                   "working capital (credit-constrained would-be entrants)." + kSample,
                   true, &M::entries_blocked));
-  c.push_back(f64("parcel_delivery_days", {"city"}, "days", "delivery time of CBEC parcels",
+  c.push_back(f64("parcel_delivery_days", {"city"}, "day", "delivery time of CBEC parcels",
                   "Sales-weighted mean delivery days of the city's CBEC parcel sales (the destination's parcel days less "
                   "the information-exchange clearance savings); 0 without parcel sales.",
                   true, &M::parcel_delivery_days));

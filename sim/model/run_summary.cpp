@@ -74,8 +74,10 @@ namespace {
 void row(std::string& text, const char* label, double policy, double counterfactual, double scale, const char* unit) {
   char buf[256];
   const double p = policy * scale, c = counterfactual * scale, d = p - c;
-  const double pct = c != 0.0 ? 100.0 * d / c : 0.0;
-  std::snprintf(buf, sizeof buf, "  %-34s %14.2f %14.2f %+13.2f %+8.2f%%  %s\n", label, p, c, d, pct, unit);
+  if (c != 0.0)
+    std::snprintf(buf, sizeof buf, "  %-34s %14.2f %14.2f %+13.2f %+8.2f%%  %s\n", label, p, c, d, 100.0 * d / c, unit);
+  else  // no percentage of nothing
+    std::snprintf(buf, sizeof buf, "  %-34s %14.2f %14.2f %+13.2f %9s  %s\n", label, p, c, d, "n/a", unit);
   text += buf;
 }
 

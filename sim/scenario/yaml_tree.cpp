@@ -199,13 +199,21 @@ bool is_sequence_entry_marker(std::string_view line, std::size_t at) {
          (at + 1 == line.size() || is_blank(line[at + 1]));
 }
 
-// Returns the offset where the raw text first nests deeper than max_depth, judged before
-// yaml-cpp sees it: yaml-cpp parses recursively, so text like 100000 '[' must never reach
-// it. This is a crude scan, not a YAML parser: it counts flow brackets outside quotes and
-// comments plus block indentation levels, and skips block scalar bodies. It can be fooled
-// into undercounting (yaml-cpp's own recursion guard then still applies) and overcounts by
-// at most a level, so the caller gives it a generous limit.
-std::optional<std::size_t> find_deep_nesting(std::string_view text, std::size_t max_depth) {
+// Checks the raw text's structure before yaml-cpp sees it. yaml-cpp parses recursively, so
+// text like 100000 '[' must never reach it, and it holds every token of a flow collection
+// until the collection ends, so a 4 MiB one-line list would cost it ~0.5 GB before any node
+// limit could apply. This is a crude scan, not a YAML parser: it counts flow brackets and
+// commas outside quotes and comments plus block indentation levels, and skips block scalar
+// bodies. It can be fooled into undercounting (yaml-cpp's own recursion guard and the exact
+// checks while building the tree still apply) and overcounts depth by at most a level.
+std::optional<TextProblem> find_structure_problem(std::string_view text, const Limits& limits) {
+  // Generous, so ordinary over-deep documents reach the exact check while building the tree,
+  // whose message can name the key path; this only has to stop pathological text.
+  const std::size_t max_depth = 4 * static_cast<std::size_t>(std::max(limits.max_depth, 1));
+  const auto too_deep = [&](std::size_t offset) {
+    return TextProblem{offset, "nesting deeper than " + std::to_string(limits.max_depth) + " levels"};
+  };
+  std::size_t flow_commas = 0;  // each separates flow entries, so there are more nodes than these
   enum class Quote { none, single, double_ };
   Quote quote = Quote::none;
   std::size_t flow_depth = 0;
@@ -244,7 +252,7 @@ std::optional<std::size_t> find_deep_nesting(std::string_view text, std::size_t 
         block_indents.push_back(next);
         at = next;
       }
-      if (block_indents.size() > max_depth) return line_start + indent;
+      if (block_indents.size() > max_depth) return too_deep(line_start + indent);
     }
 
     bool at_node_start = true;  // a quote or bracket here opens a node rather than sitting in text
@@ -275,12 +283,17 @@ std::optional<std::size_t> find_deep_nesting(std::string_view text, std::size_t 
       if ((c == '-' || c == '?' || c == ':') && (i + 1 == line.size() || is_blank(line[i + 1]))) {
         at_node_start = true;
       } else if (c == ',' && flow_depth > 0) {
+        if (++flow_commas > limits.max_nodes) {
+          return TextProblem{line_start + i, "the document has more than " +
+                                                 std::to_string(limits.max_nodes) +
+                                                 " nodes; expected a smaller document"};
+        }
         at_node_start = true;
       } else if ((c == '\'' || c == '"') && at_node_start) {
         quote = c == '\'' ? Quote::single : Quote::double_;
       } else if ((c == '[' || c == '{') && (at_node_start || flow_depth > 0)) {
         ++flow_depth;
-        if (block_indents.size() + flow_depth > max_depth) return line_start + i;
+        if (block_indents.size() + flow_depth > max_depth) return too_deep(line_start + i);
         at_node_start = true;
       } else if ((c == ']' || c == '}') && flow_depth > 0) {
         --flow_depth;
@@ -321,6 +334,16 @@ bool is_supported_tag(const std::string& tag, bool scalar) {
   return tag == "?" || tag == "!" || (scalar && tag == kStrTag);
 }
 
+// What a (sub)tree costs once aliases are expanded: nodes (map keys excluded) and the bytes
+// of its scalar and key text.
+struct TreeSize {
+  std::size_t nodes = 0;
+  std::size_t text_bytes = 0;
+};
+
+TreeSize operator+(TreeSize a, TreeSize b) { return {a.nodes + b.nodes, a.text_bytes + b.text_bytes}; }
+TreeSize operator-(TreeSize a, TreeSize b) { return {a.nodes - b.nodes, a.text_bytes - b.text_bytes}; }
+
 // Builds the tree from yaml-cpp's parse events for one document. Working from events rather
 // than yaml-cpp's node graph means an alias's size and depth are known before it is copied,
 // so alias bombs (and aliases inside their own anchor) are refused without expanding them.
@@ -336,10 +359,11 @@ class TreeBuilder final : public YAML::EventHandler {
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     Node node;
     node.pos = source_.at_mark(mark);
-    if (!in_key_slot()) count_nodes(1, node.pos);
+    const TreeSize size{in_key_slot() ? 0u : 1u, 0};
+    grow(size, node.pos);
     // `key:` with nothing after it has the mark of the following token; point at the key.
     if (in_value_slot() && !source_.null_literal_at(mark)) node.pos = open_.back().key_pos;
-    add(std::move(node), 0, anchor, 1);
+    add(std::move(node), 0, anchor, size);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -347,11 +371,12 @@ class TreeBuilder final : public YAML::EventHandler {
     Node node;
     node.pos = source_.at_mark(mark);
     check_tag(tag, true, node.pos);
-    if (!in_key_slot()) count_nodes(1, node.pos);
+    const TreeSize size{in_key_slot() ? 0u : 1u, value.size()};
+    grow(size, node.pos);
     node.kind = Node::Kind::scalar;
     node.scalar = value;
     node.quoted = tag != "?";
-    add(std::move(node), 0, anchor, 1);
+    add(std::move(node), 0, anchor, size);
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -361,11 +386,14 @@ class TreeBuilder final : public YAML::EventHandler {
       fail(pos, "alias refers to the node that contains it; expected an alias to a finished node");
     }
     const Anchored& target = found->second;
-    if (!in_key_slot()) count_nodes(target.node_count, pos);
+    // A key is text only, not a node; an anchored key used as a value is one.
+    TreeSize size = target.size;
+    size.nodes = in_key_slot() ? 0 : std::max<std::size_t>(size.nodes, 1);
+    grow(size, pos);
     check_depth(open_.size() + target.height, pos);
     Node copy = target.node;
     copy.pos = pos;
-    add(std::move(copy), target.height, YAML::NullAnchor, target.node_count);
+    add(std::move(copy), target.height, YAML::NullAnchor, size);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -385,9 +413,9 @@ class TreeBuilder final : public YAML::EventHandler {
   struct Open {
     Node node;
     YAML::anchor_t anchor = YAML::NullAnchor;
-    std::size_t node_count_before = 0;  // to know the collection's size when it ends
-    std::size_t child_height = 0;       // collection levels below it so far
-    bool awaiting_value = false;        // maps: a key has been read, its value comes next
+    TreeSize size_before;           // the document's size just before it started
+    std::size_t child_height = 0;   // collection levels below it so far
+    bool awaiting_value = false;    // maps: a key has been read, its value comes next
     std::string key;
     Position key_pos;
     std::unordered_map<std::string, Position> keys_seen;
@@ -395,7 +423,7 @@ class TreeBuilder final : public YAML::EventHandler {
   // A finished node with an anchor, kept to expand later aliases to it.
   struct Anchored {
     Node node;
-    std::size_t node_count = 0;
+    TreeSize size;
     std::size_t height = 0;  // collection levels, itself included
   };
 
@@ -433,12 +461,25 @@ class TreeBuilder final : public YAML::EventHandler {
     }
   }
 
-  void count_nodes(std::size_t added, const Position& pos) {
-    if (added > limits_.max_nodes - std::min(node_count_, limits_.max_nodes)) {
-      fail(pos, "more than " + std::to_string(limits_.max_nodes) +
+  // Fails unless total + added stays within the limits; what names the total for the message.
+  void check_budget(TreeSize total, TreeSize added, std::string_view what,
+                    const Position& pos) const {
+    const auto exceeds = [](std::size_t total, std::size_t added, std::size_t limit) {
+      return added > limit - std::min(total, limit);
+    };
+    if (exceeds(total.nodes, added.nodes, limits_.max_nodes)) {
+      fail(pos, std::string(what) + " more than " + std::to_string(limits_.max_nodes) +
                     " nodes, counting each alias (*name) as a copy; expected a smaller document");
     }
-    node_count_ += added;
+    if (exceeds(total.text_bytes, added.text_bytes, limits_.max_text_bytes)) {
+      fail(pos, std::string(what) + " more than " + describe_bytes(limits_.max_text_bytes) +
+                    " of text, counting each alias (*name) as a copy; expected a smaller document");
+    }
+  }
+
+  void grow(TreeSize added, const Position& pos) {
+    check_budget(size_, added, "the document has", pos);
+    size_ = size_ + added;
   }
 
   void open_collection(Node::Kind kind, const YAML::Mark& mark, const std::string& tag,
@@ -447,24 +488,28 @@ class TreeBuilder final : public YAML::EventHandler {
     open.node.pos = source_.at_mark(mark);
     if (in_key_slot()) fail(open.node.pos, "a map key must be a single value, not a list or map");
     check_tag(tag, false, open.node.pos);
-    count_nodes(1, open.node.pos);
+    open.size_before = size_;
+    grow(TreeSize{1, 0}, open.node.pos);
     check_depth(open_.size() + 1, open.node.pos);
     open.node.kind = kind;
     open.anchor = anchor;
-    open.node_count_before = node_count_ - 1;
     open_.push_back(std::move(open));
   }
 
   void close_collection() {
     Open done = std::move(open_.back());
     open_.pop_back();
-    add(std::move(done.node), done.child_height + 1, done.anchor,
-        node_count_ - done.node_count_before);
+    add(std::move(done.node), done.child_height + 1, done.anchor, size_ - done.size_before);
   }
 
   // Places a finished node in its parent: as a sequence item, a map key or a map value.
-  void add(Node node, std::size_t height, YAML::anchor_t anchor, std::size_t node_count) {
-    if (anchor != YAML::NullAnchor) anchored_[anchor] = Anchored{node, node_count, height};
+  void add(Node node, std::size_t height, YAML::anchor_t anchor, TreeSize size) {
+    if (anchor != YAML::NullAnchor) {
+      // Nested anchors are stored once each, so their copies get a budget of their own.
+      check_budget(anchored_size_, size, "anchored nodes (&name) hold", node.pos);
+      anchored_size_ = anchored_size_ + size;
+      anchored_[anchor] = Anchored{node, size, height};
+    }
     if (open_.empty()) {
       document_ = std::move(node);
       return;
@@ -500,7 +545,8 @@ class TreeBuilder final : public YAML::EventHandler {
   const Limits& limits_;
   std::vector<Open> open_;
   std::unordered_map<YAML::anchor_t, Anchored> anchored_;
-  std::size_t node_count_ = 0;
+  TreeSize size_;           // of the document so far, aliases expanded
+  TreeSize anchored_size_;  // of all stored anchor copies
   std::optional<Node> document_;
 };
 
@@ -540,12 +586,8 @@ Node parse_text(std::string_view text, const std::string& display_name, const Li
   if (const auto problem = find_text_problem(text)) {
     fail_at(source.at_offset(problem->offset), problem->what);
   }
-  // The raw scan only has to stop pathological text; ordinary over-deep documents pass it and
-  // are caught exactly while building the tree, where the message can name the key path.
-  const auto raw_depth_limit = 4 * static_cast<std::size_t>(std::max(limits.max_depth, 1));
-  if (const auto offset = find_deep_nesting(text, raw_depth_limit)) {
-    fail_at(source.at_offset(*offset),
-            "nesting deeper than " + std::to_string(limits.max_depth) + " levels");
+  if (const auto problem = find_structure_problem(text, limits)) {
+    fail_at(source.at_offset(problem->offset), problem->what);
   }
   // The parser is driven one document at a time: YAML::LoadAll never returns on some
   // malformed input in yaml-cpp 0.7 (a stray ',' yields endless empty documents).

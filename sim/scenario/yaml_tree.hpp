@@ -40,7 +40,8 @@ struct Node {
 struct Limits {
   std::uintmax_t max_file_bytes = std::uintmax_t{4} << 20;
   int max_depth = 64;              // nested maps and sequences
-  std::size_t max_nodes = 200000;  // after alias expansion, so alias bombs stop early
+  std::size_t max_nodes = 200000;  // maps, lists and values (keys aside), aliases expanded
+  std::size_t max_text_bytes = std::size_t{32} << 20;  // scalar and key text, aliases expanded
   std::size_t max_extends = 16;    // `extends` hops from the scenario file to its last parent
 };
 

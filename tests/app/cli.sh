@@ -193,5 +193,17 @@ expect_rc compare 0 "compare of a small scenario"
 for row in "National" "Zone cities" "Other cities"; do
   grep -q "^$row" "$tmp/compare.out" || { show compare >&2; fail "compare: no '$row' row"; }
 done
+mkdir "$tmp/cmp" || fail "cannot create $tmp/cmp"
+run_pz compare_o compare "$tmp/small.yaml" -q -o "$tmp/cmp"
+expect_rc compare_o 0 "compare -o DIR"
+for f in small-policy.h5 small-counterfactual.h5; do
+  [ -s "$tmp/cmp/$f" ] || fail "compare -o DIR did not write $tmp/cmp/$f (folder holds: $(ls -A "$tmp/cmp"))"
+done
+sums=$(cd "$tmp/cmp" && sha256sum small-policy.h5 small-counterfactual.h5)
+run_pz compare_o2 compare "$tmp/small.yaml" -q --seed 99 -o "$tmp/cmp"
+expect_rc compare_o2 2 "second compare -o DIR without --force"
+[ "$(cd "$tmp/cmp" && sha256sum small-policy.h5 small-counterfactual.h5)" = "$sums" ] ||
+  fail "second compare -o DIR without --force changed the existing files"
+[ "$(ls -A "$tmp/cmp" | wc -l)" -eq 2 ] || fail "refused compare left extra files: $(ls -A "$tmp/cmp")"
 
 echo "cli.sh: all checks passed"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SIGTERM and SIGINT stop a run between months: exit status 1, a message on stderr, no
-# output file under the final name and no temporary file left behind.
+# output file under the final name and no temporary file left behind. Also for
+# `compare -o DIR`, which writes two files.
 #
 # Usage: bash tests/app/interrupt.sh <path-to-pzsim> <source-dir>
 set -u
@@ -31,11 +32,11 @@ extends: $DEFAULT
 firms: {count: 20000}
 EOF
 
-# interrupt SIGNAL: starts a run, waits for its temporary file, sends SIGNAL, checks the result.
-interrupt() {
-  local sig=$1 out="$tmp/out-$1.h5" i status left
-  "$PZSIM" run "$tmp/long.yaml" -q -o "$out" >"$tmp/$sig.out" 2>"$tmp/$sig.err" &
-  pid=$!
+# stop_and_check ROUND SIGNAL OUTPUT: for the background pzsim $pid (stderr in
+# $tmp/ROUND.err), waits for OUTPUT.tmp-<pid>, sends SIGNAL, then requires exit status 1,
+# an 'interrupted' message, no OUTPUT and no OUTPUT.tmp-*.
+stop_and_check() {
+  local round=$1 sig=$2 out=$3 err="$tmp/$1.err" i status left
   # Poll for the temporary file (up to 30 s): it exists once the run has set up its output.
   for ((i = 0; i < 300; i++)); do
     [ -n "$(compgen -G "$out.tmp-*")" ] && break
@@ -43,35 +44,49 @@ interrupt() {
     sleep 0.1
   done
   if [ -z "$(compgen -G "$out.tmp-*")" ]; then
-    cat "$tmp/$sig.err" >&2
-    kill -0 "$pid" 2>/dev/null || fail "$sig round: the run ended before its temporary file $out.tmp-* was seen"
-    fail "$sig round: no temporary file $out.tmp-* after 30 s"
+    cat "$err" >&2
+    kill -0 "$pid" 2>/dev/null || fail "$round round: pzsim ended before its temporary file $out.tmp-* was seen"
+    fail "$round round: no temporary file $out.tmp-* after 30 s"
   fi
   [ "$(compgen -G "$out.tmp-*")" = "$out.tmp-$pid" ] ||
-    fail "$sig round: temporary file is $(compgen -G "$out.tmp-*"), expected $out.tmp-$pid"
+    fail "$round round: temporary file is $(compgen -G "$out.tmp-*"), expected $out.tmp-$pid"
   sleep 0.5  # let it get into the monthly loop
-  kill -0 "$pid" 2>/dev/null || fail "$sig round: the run finished before it could be interrupted; make the scenario longer"
+  kill -0 "$pid" 2>/dev/null || fail "$round round: pzsim finished before it could be interrupted; make the scenario longer"
   kill -s "$sig" "$pid"
   # Wait at most 30 s for it to stop (it should stop at the end of the current month).
   for ((i = 0; i < 300; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  kill -0 "$pid" 2>/dev/null && fail "$sig round: the run did not stop within 30 s of SIG$sig"
+  kill -0 "$pid" 2>/dev/null && fail "$round round: pzsim did not stop within 30 s of SIG$sig"
   wait "$pid"
   status=$?
   pid=""
   if [ "$status" -ne 1 ]; then
-    cat "$tmp/$sig.err" >&2
-    fail "$sig round: exit status $status after SIG$sig, expected 1"
+    cat "$err" >&2
+    fail "$round round: exit status $status after SIG$sig, expected 1"
   fi
-  grep -qi "interrupt" "$tmp/$sig.err" || { cat "$tmp/$sig.err" >&2; fail "$sig round: no 'interrupted' message on stderr"; }
-  [ -e "$out" ] && fail "$sig round: $out exists after SIG$sig"
+  grep -qi "interrupt" "$err" || { cat "$err" >&2; fail "$round round: no 'interrupted' message on stderr"; }
+  [ -e "$out" ] && fail "$round round: $out exists after SIG$sig"
   left=$(compgen -G "$out.tmp-*")
-  [ -n "$left" ] && fail "$sig round: temporary file(s) left after SIG$sig: $left"
-  echo "SIG$sig: exit 1, no output, no temporary file"
+  [ -n "$left" ] && fail "$round round: temporary file(s) left after SIG$sig: $left"
+  return 0
 }
 
-interrupt TERM
-interrupt INT
+for sig in TERM INT; do
+  out="$tmp/out-$sig.h5"
+  "$PZSIM" run "$tmp/long.yaml" -q -o "$out" >"$tmp/run-$sig.out" 2>"$tmp/run-$sig.err" &
+  pid=$!
+  stop_and_check "run-$sig" "$sig" "$out"
+  echo "run, SIG$sig: exit 1, no output, no temporary file"
+done
+
+# compare -o DIR writes DIR/long-policy.h5 and DIR/long-counterfactual.h5; stopped, it leaves neither.
+mkdir "$tmp/compare" || fail "cannot create $tmp/compare"
+"$PZSIM" compare "$tmp/long.yaml" -q -o "$tmp/compare" >"$tmp/compare.out" 2>"$tmp/compare.err" &
+pid=$!
+stop_and_check compare TERM "$tmp/compare/long-policy.h5"
+[ -z "$(ls -A "$tmp/compare")" ] || fail "compare round: files left after SIGTERM: $(ls -A "$tmp/compare")"
+echo "compare -o, SIGTERM: exit 1, no output, no temporary files"
+
 echo "interrupt.sh: all checks passed"

@@ -189,6 +189,18 @@ TEST_CASE("yaml tree stops alias bombs early", "[scenario]") {
                           Catch::Contains("more than 200000 nodes, counting each alias (*name) as a copy"));
   CHECK(elapsed < std::chrono::seconds(5));
 
+  // A big value repeated by aliases is bounded by its text, not just by its node count.
+  std::string payload = "a: &a " + std::string(100 * 1024, 'x') + "\nb: [*a";
+  for (int i = 0; i < 400; ++i) payload += ", *a";
+  CHECK_THAT(input_error_of([&] { pzsim::yaml::load_string(payload + "]\n", "payload.yaml"); }),
+             Catch::Contains("more than 33554432 bytes (32.0 MiB) of text"));
+
+  // A long one-line list is stopped before yaml-cpp tokenises all of it.
+  std::string flat = "[x";
+  for (int i = 0; i < 250000; ++i) flat += ",x";
+  CHECK_THAT(input_error_of([&] { pzsim::yaml::load_string(flat + "]", "flat.yaml"); }),
+             Catch::StartsWith("flat.yaml:1:") && Catch::Contains("more than 200000 nodes"));
+
   // An alias inside its own anchor would be an endless tree.
   CHECK(input_error_of([] { pzsim::yaml::load_string("a: &a [1, *a]\n", "cycle.yaml"); }) ==
         "cycle.yaml:1:11: a.1: alias refers to the node that contains it; expected an alias to a "
