@@ -3,9 +3,11 @@
 // Profit = home sales + seller revenue abroad - trade and logistics costs - wages
 //          - supplier purchases (traders) - fixed costs (incl. platform fees, compliance)
 //          - interest
-// Tax    = corporate_tax * max(0, profit); a zone firm may instead pay tax on a deemed
-//          margin of its CBEC sales (it takes the lower): the difference is forgone income tax.
-// Forgone VAT = vat_rate * no_invoice_share * CBEC sales of zone firms (exempt without invoices).
+// Tax    = corporate_tax * max(0, profit); from deemed_margin_start a zone firm may instead
+//          pay tax on a deemed margin of its CBEC sales without invoices (no_invoice_share of
+//          them), taking the lower: the difference is forgone income tax.
+// Forgone VAT = vat_rate * no_invoice_share * CBEC sales of zone firms, from
+//          vat_exemption_start (exempt although they lack purchase invoices).
 // Credit: a firm holds cash for its working capital (production cost x cash-cycle months);
 //          short of it, it draws on its credit line; above it, it repays. Still negative
 //          cash means insolvency (the firm closes this month).
@@ -24,7 +26,7 @@ struct FirmBooks {
   double revenue_cny = 0.0;        // home sales + seller revenue abroad
   double trade_costs_cny = 0.0;    // freight, duties, logistics -> rest of world
   double wages_cny = 0.0;          // -> households
-  double supplier_cny = 0.0;       // traders' purchases from suppliers -> households
+  double supplier_cny = 0.0;       // inputs and (traders) goods from suppliers -> households
   double platform_fees_cny = 0.0;  // -> platforms
   double other_fixed_cny = 0.0;    // domestic services -> households
   double interest_cny = 0.0;       // -> banks
@@ -85,7 +87,12 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
         }
       }
       bk.wages_cny = f.employees[i] * c.wage_cny[f.city[i]];
-      if (f.trader[i]) bk.supplier_cny = factory_revenue / markup * 0.9;
+      // Variable cost is factory revenue / markup: wages (booked from actual employees) and
+      // inputs for a manufacturer; a trading company buys the goods from its suppliers
+      // and pays only its own sales staff.
+      const double variable_cost = factory_revenue / markup;
+      const double labour = sc.firms.labour_cost_share;
+      bk.supplier_cny = f.trader[i] ? variable_cost * (1.0 - econ::kTraderStaffShare * labour) : variable_cost * (1.0 - labour);
       const double base_rate = sc.firms.interest_rate_year / 12.0;
       const double rate = econ::monthly_interest_rate(w, s, i);
       bk.interest_cny = f.credit_cny[i] * rate;
@@ -94,12 +101,20 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
                             bk.platform_fees_cny - bk.other_fixed_cny - bk.interest_cny;
       const double normal_tax = sc.firms.corporate_tax * std::max(0.0, profit);
       bk.tax_cny = normal_tax;
-      if (zone && cbec_revenue > 0.0) {
-        const double deemed_tax = sc.firms.corporate_tax *
-                                  (std::max(0.0, profit - cbec_profit) + fiscal.deemed_margin * cbec_revenue);
-        bk.tax_cny = std::min(normal_tax, deemed_tax);
-        bk.forgone_income_tax_cny = normal_tax - bk.tax_cny;
-        bk.forgone_vat_cny = fiscal.vat_rate * fiscal.no_invoice_share * cbec_revenue;
+      // Zone tax rules apply to the CBEC exports that lack purchase invoices, from the month
+      // each rule took effect.
+      const Month month_now = w.clock.at(std::max(0, s.step));
+      if (zone && cbec_revenue > 0.0 && s.step >= 0) {
+        const double no_invoice = fiscal.no_invoice_share;
+        if (month_now >= fiscal.deemed_margin_start) {
+          const double deemed_tax =
+              sc.firms.corporate_tax * (std::max(0.0, profit - no_invoice * cbec_profit) +
+                                        fiscal.deemed_margin * no_invoice * cbec_revenue);
+          bk.tax_cny = std::min(normal_tax, deemed_tax);
+          bk.forgone_income_tax_cny = normal_tax - bk.tax_cny;
+        }
+        if (month_now >= fiscal.vat_exemption_start)
+          bk.forgone_vat_cny = fiscal.vat_rate * no_invoice * cbec_revenue;
       }
       bk.profit_cny = profit - bk.tax_cny;
 
@@ -146,23 +161,19 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
     profit_sum[city] += bk.profit_cny;
     firm_count[city] += 1.0;
 
-    bool exports_by[kChannels] = {false, false};
     for (int m = 0; m < w.markets; ++m) {
       const std::size_t k = econ::market_index(w, i, m);
       const int channel = m % kChannels;
       const int dest = m / kChannels;
-      if (f.active[k]) {
-        exports_by[channel] = true;
-        ++f.months_active[k];
-        if (channel == kCbec) out.products_listed[city] += f.products[k];
-      }
+      if (f.active[k]) ++f.months_active[k];
       const double revenue = f.revenue_usd[k];
       if (revenue == 0.0) continue;
       const double price = f.price_usd[k];
       out.exports_usd[(city * n_sec + f.sector[i]) * kChannels + static_cast<std::size_t>(channel)] += revenue;
       out.exports_by_destination_usd[static_cast<std::size_t>(dest) * kChannels + static_cast<std::size_t>(channel)] += revenue;
-      out.exports_volume[city * kChannels + static_cast<std::size_t>(channel)] += revenue / price;
-      out.price_sum_usd[city * kChannels + static_cast<std::size_t>(channel)] += revenue;
+      // Volume and price from what buyers paid (CBEC sellers' revenue is net of commission).
+      out.exports_volume[city * kChannels + static_cast<std::size_t>(channel)] += f.spending_usd[k] / price;
+      out.price_sum_usd[city * kChannels + static_cast<std::size_t>(channel)] += f.spending_usd[k];
       // Declared customs code: what the sale is recorded as, not how it travelled.
       double* declared = &out.exports_declared_usd[city * kCustomsCodes];
       if (channel == kGeneral) {
@@ -175,8 +186,6 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
         declared[kCode9610] += revenue;
       }
     }
-    for (int channel = 0; channel < kChannels; ++channel)
-      if (exports_by[channel]) ++out.exporters[city * kChannels + static_cast<std::size_t>(channel)];
   }
 
   for (std::size_t city = 0; city < static_cast<std::size_t>(w.cities); ++city) {

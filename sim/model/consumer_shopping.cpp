@@ -5,12 +5,14 @@
 //            * (1 + warehouse_visibility * uses warehouses)
 // An aware buyer shops with probability shopping_rate, picks a category by spending share
 // and draws a consideration set of listings with probability proportional to visibility.
-// Utility of listing j:  u_j = qw (sigma-1) ln q_j - sigma ln(p_j / p_ref) - c_day * days_j + b_rep * rep_j
+// Utility of listing j:  u_j = qw (sigma-1) ln q_j - (sigma-1) ln(p_j / p_ref) - c_day * days_j + b_rep * rep_j
 // Nested logit: the Chinese-seller nest against non-Chinese sellers (utility U0):
 //   P(nest) = S^lambda / (exp(U0) + S^lambda),  S = sum_j exp(u_j / lambda)
 //   P(j | nest) = exp(u_j / lambda) / S
 // A buyer standing for `weight` people spends weight * basket * online-share growth *
-// online shock, spread over these probabilities (no single unit for many people).
+// online shock, spread over these probabilities (no single unit for many people). Spending
+// shares, not quantities, follow the logit, so the price coefficient is sigma - 1: the
+// expenditure elasticity of CES demand.
 #include <algorithm>
 #include <cmath>
 
@@ -75,7 +77,7 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
                                          : std::max(1.0, spec.delivery_days_parcel - sc.zones.effects.clearance_days_cut * info);
       l.days.push_back(days);
       const double utility = cfg.quality_weight * (sigma - 1.0) * std::log(f.quality[i]) -
-                             sigma * std::log(price / s.reference_price_usd[f.sector[i]]) -
+                             (sigma - 1.0) * std::log(price / s.reference_price_usd[f.sector[i]]) -
                              cfg.delivery_day_cost * days + cfg.reputation_weight * f.reputation[k];
       l.attraction.push_back(std::exp(std::clamp(utility / lambda, -300.0, 300.0)));
     }

@@ -113,6 +113,17 @@ inline double factory_revenue_cny(const World& w, const State& s, std::size_t i,
   return total;
 }
 
+// Trading companies keep this share of the workers their sales need as their own staff;
+// suppliers in the city the goods are made in employ the rest.
+inline constexpr double kTraderStaffShare = 0.1;
+
+// Workers that producing a month's factory-gate revenue takes: the wage part
+// (labour_cost_share) of variable cost revenue / markup, at the production city's wage.
+inline double workers_needed(const World& w, const State& s, std::size_t i, double factory_revenue_cny) {
+  return sc(w).firms.labour_cost_share * factory_revenue_cny / w.markup[s.firms.sector[i]] /
+         s.cities.wage_cny[s.firms.production_city[i]];
+}
+
 // Working-capital months of a channel, shortened by the financial instrument.
 inline double cash_cycle_months(const World& w, const State& s, std::size_t i, int channel, bool warehouse) {
   const auto& f = sc(w).firms;

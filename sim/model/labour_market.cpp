@@ -1,5 +1,5 @@
 // City labour markets after hiring.
-// Wage: w <- w * (1 + trend/12 + response * 100 * (employment rate - normal rate)), the
+// Wage: w <- w * (1 + monthly trend + response * 100 * (employment rate - normal rate)), the
 //   monthly change capped at +-5%.
 // Migration between cities: net inflow = migration_rate * (1 - hukou friction) * LF *
 //   (A / mean A - 1), A = wage * employment rate (sums to zero across cities); plus a
@@ -19,10 +19,13 @@ void clear_labour_markets(const World& w, State& s, MonthOutputs& out) {
   const std::vector<std::int64_t> employment = c.employment();
   std::vector<double> rate(n_city), attraction(n_city);
   double weighted = 0.0, labour_total = 0.0;
+  // The trend compounds to (1 + wage_trend_year) a year, as in every other trend; it is
+  // frozen during burn-in, like the rest of the start month's conditions.
+  const double trend = s.step < 0 ? 0.0 : std::pow(1.0 + lab.wage_trend_year, 1.0 / 12.0) - 1.0;
   for (std::size_t city = 0; city < n_city; ++city) {
     rate[city] = static_cast<double>(employment[city]) / c.labour_force[city];
     const double change = std::clamp(
-        lab.wage_trend_year / 12.0 + lab.wage_tightness_response * 100.0 * (rate[city] - lab.normal_employment_rate), -0.05, 0.05);
+        trend + lab.wage_tightness_response * 100.0 * (rate[city] - lab.normal_employment_rate), -0.05, 0.05);
     c.wage_cny[city] *= 1.0 + change;
     attraction[city] = c.wage_cny[city] * rate[city];
     weighted += attraction[city] * c.labour_force[city];

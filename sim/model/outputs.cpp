@@ -87,8 +87,8 @@ std::vector<OutputVariable> build_catalog() {
                   "Sales abroad received by firms registered in the city (general trade: importers' payments; CBEC: buyers' "
                   "payments net of platform commission), by product category and the channel the goods travelled by." + kSample,
                   true, &M::exports_usd));
-  c.push_back(f64("exports_volume", {"city", "channel"}, "quality units", "export volume",
-                  "Sum over sales of value / delivered price." + kSample, true, &M::exports_volume));
+  c.push_back(f64("exports_volume", {"city", "channel"}, "units of output", "export volume",
+                  "Sum over sales of buyers' payments / delivered price." + kSample, true, &M::exports_volume));
   c.push_back(f64("exports_by_destination_usd", {"destination", "channel"}, "USD", "exports by destination",
                   "Exports as in exports_usd, by destination market." + kSample, true, &M::exports_by_destination_usd));
   c.push_back(f64("exports_declared_usd", {"city", "customs_code"}, "USD", "exports by declared customs code",
@@ -99,8 +99,8 @@ std::vector<OutputVariable> build_catalog() {
   c.push_back(f64("exports_cbec_recorded_usd", {"city"}, "USD", "CBEC exports as recorded in national statistics",
                   "9610, plus 9710 and 9810 from the month the customs_codes event starts (the July 2020 definition change)." + kSample,
                   true, &M::exports_cbec_recorded_usd));
-  c.push_back(f64("avg_delivered_price_usd", {"city", "channel"}, "USD per quality unit", "average delivered price",
-                  "Quantity-weighted mean delivered price of the city's exports (exports / volume); 0 without exports.", true,
+  c.push_back(f64("avg_delivered_price_usd", {"city", "channel"}, "USD per unit of output", "average delivered price",
+                  "Quantity-weighted mean delivered price of the city's exports (buyers' payments / volume); 0 without exports.", false,
                   &M::avg_delivered_price_usd));
   c.push_back(i64("exporters", {"city", "channel"}, "firms", "exporting firms",
                   "Firms registered in the city active in at least one destination by the channel at the end of the month." + kSample,
@@ -117,7 +117,7 @@ std::vector<OutputVariable> build_catalog() {
   c.push_back(f64("parcel_delivery_days", {"city"}, "day", "delivery time of CBEC parcels",
                   "Sales-weighted mean delivery days of the city's CBEC parcel sales (the destination's parcel days less "
                   "the information-exchange clearance savings); 0 without parcel sales.",
-                  true, &M::parcel_delivery_days));
+                  false, &M::parcel_delivery_days));
   c.push_back(i64("products_listed", {"city"}, "products", "products listed by CBEC sellers",
                   "Sum over the city's CBEC stores of listed products at the end of the month." + kSample, false, &M::products_listed));
   c.push_back(i64("employment", {"city"}, "workers", "employment",

@@ -1,8 +1,8 @@
 // Production and hiring. Firms produce what they sold; the workers that takes are
-//   L* = factory-gate revenue / (markup * wage of the production city)
+//   L* = labour_cost_share * factory-gate revenue / (markup * wage of the production city)
 // (a trading company keeps a tenth as sales staff and buys the rest from suppliers in the
 // city its goods are made in). Employers close a share of their gap each month:
-//   hires    = floor(gap * hiring_speed * min(1, vacancy_fill_rate * unemployed / wanted hires))
+//   hires    = round(gap * hiring_speed * min(1, vacancy_fill_rate * unemployed / wanted hires))
 //   layoffs  = round(-gap * layoff_speed)
 // Aggregate employers per city: suppliers (traders' production), logistics and services
 // (jobs per thousand parcels shipped from the city), and the rest of the economy, whose
@@ -15,10 +15,6 @@
 #include "sim/model/rules.hpp"
 
 namespace pzsim {
-
-namespace {
-constexpr double kTraderStaffShare = 0.1;
-}
 
 void produce_and_hire(const World& w, State& s, MonthOutputs& out) {
   const Scenario& sc = *w.scenario;
@@ -34,12 +30,11 @@ void produce_and_hire(const World& w, State& s, MonthOutputs& out) {
   std::vector<double> supplier_need(n, 0.0);
   parallel_for(n, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
-      const double workers = econ::factory_revenue_cny(w, s, i, s.step) / w.markup[f.sector[i]] /
-                             c.wage_cny[f.production_city[i]];
+      const double workers = econ::workers_needed(w, s, i, econ::factory_revenue_cny(w, s, i, s.step));
       double own = workers;
       if (f.trader[i]) {
-        own = kTraderStaffShare * workers;
-        supplier_need[i] = (1.0 - kTraderStaffShare) * workers;
+        own = econ::kTraderStaffShare * workers;
+        supplier_need[i] = (1.0 - econ::kTraderStaffShare) * workers;
       }
       gap[i] = std::llround(own) - f.employees[i];
     }
@@ -73,7 +68,7 @@ void produce_and_hire(const World& w, State& s, MonthOutputs& out) {
     if (wanted[city] > 0.0) fill[city] = std::min(1.0, lab.vacancy_fill_rate * unemployed / wanted[city]);
   }
   auto adjust = [&](std::int64_t g, std::size_t city) -> std::int64_t {
-    if (g > 0) return static_cast<std::int64_t>(std::floor(g * cfg.hiring_speed * fill[city]));
+    if (g > 0) return std::min<std::int64_t>(g, std::llround(g * cfg.hiring_speed * fill[city]));
     if (g < 0) return -std::llround(-g * cfg.layoff_speed);
     return 0;
   };

@@ -171,6 +171,38 @@ void draw_firm(const World& w, State& s, std::size_t i, std::uint64_t id, std::u
   }
 }
 
+// Competitor price indices: they give China its starting share of each destination's
+// imports and the firms their starting share of the home market, given the prices and
+// markets of the firms now. Set at the start and again when burn-in ends; fixed in between.
+void calibrate_competitors(const World& w, State& s) {
+  const Scenario& sc = *w.scenario;
+  const std::size_t n = s.firms.size();
+  const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
+  const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
+  s.general_competitor_index.assign(n_dest * n_sec, 0.0);
+  s.domestic_competitor_index.assign(n_sec, 0.0);
+  std::vector<double> domestic_appeal(n_sec, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t sec = s.firms.sector[i];
+    domestic_appeal[sec] += s.firms.home_appeal[i];
+    for (std::size_t d = 0; d < n_dest; ++d)
+      s.general_competitor_index[d * n_sec + sec] +=
+          s.firms.appeal[econ::market_index(w, i, static_cast<int>(d) * kChannels + kGeneral)];
+  }
+  for (std::size_t d = 0; d < n_dest; ++d) {
+    const double share = sc.destinations[d].china_share;
+    for (std::size_t sec = 0; sec < n_sec; ++sec) {
+      double& index = s.general_competitor_index[d * n_sec + sec];
+      // With no Chinese exporter in a cell, competitors are set as if one average firm were.
+      if (!(index > 0.0)) index = domestic_appeal[sec] / static_cast<double>(std::max<std::size_t>(1, n));
+      index *= (1.0 - share) / share;
+    }
+  }
+  for (std::size_t sec = 0; sec < n_sec; ++sec)
+    s.domestic_competitor_index[sec] =
+        std::max(domestic_appeal[sec], 1e-300) * (1.0 - sc.firms.home_market_share) / sc.firms.home_market_share;
+}
+
 State initial_state(const World& w) {
   const Scenario& sc = *w.scenario;
   State s;
@@ -235,40 +267,19 @@ State initial_state(const World& w) {
     if (s.firms.active[k] && s.firms.months_active[k] == 0) s.firms.months_active[k] = 12;
   set_prices(w, s);  // again, now that the markets each firm serves are known
 
-  // Competitor price indices, fixed for the run: they give China its starting share of each
-  // destination's imports and the firms their starting share of the home market.
+  calibrate_competitors(w, s);
   const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
-  s.general_competitor_index.assign(n_dest * n_sec, 0.0);
-  s.domestic_competitor_index.assign(n_sec, 0.0);
-  std::vector<double> domestic_appeal(n_sec, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t sec = s.firms.sector[i];
-    domestic_appeal[sec] += s.firms.home_appeal[i];
-    for (std::size_t d = 0; d < n_dest; ++d)
-      s.general_competitor_index[d * n_sec + sec] +=
-          s.firms.appeal[econ::market_index(w, i, static_cast<int>(d) * kChannels + kGeneral)];
-  }
-  for (std::size_t d = 0; d < n_dest; ++d) {
-    const double share = sc.destinations[d].china_share;
-    for (std::size_t sec = 0; sec < n_sec; ++sec) {
-      double& index = s.general_competitor_index[d * n_sec + sec];
-      // With no Chinese exporter in a cell, competitors are set as if one average firm were.
-      if (!(index > 0.0)) index = domestic_appeal[sec] / std::max<std::size_t>(1, n);
-      index *= (1.0 - share) / share;
-    }
-  }
-  for (std::size_t sec = 0; sec < n_sec; ++sec)
-    s.domestic_competitor_index[sec] =
-        std::max(domestic_appeal[sec], 1e-300) * (1.0 - sc.firms.home_market_share) / sc.firms.home_market_share;
 
-  // Reference CBEC price per sector: geometric mean of parcel prices to the first
-  // destination at the start (normalises price in consumer utility).
+  // Reference price per sector: geometric mean of the firms' home (factory-gate) prices in
+  // USD at the start. Consumer utility compares delivered prices with it, and buyers ignore
+  // offers beyond choke_price_ratio times it; it must not depend on trade costs, or a
+  // prohibitive cost would move the yardstick along with the prices.
   s.reference_price_usd.assign(n_sec, 1.0);
   {
     std::vector<double> log_sum(n_sec, 0.0), count(n_sec, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
-      log_sum[s.firms.sector[i]] += std::log(s.firms.price_usd[econ::market_index(w, i, kCbec)]);
+      log_sum[s.firms.sector[i]] += std::log(w.markup[s.firms.sector[i]] * s.firms.unit_cost_cny[i] / w.at(0).cny_per_usd);
       count[s.firms.sector[i]] += 1.0;
     }
     for (std::size_t sec = 0; sec < n_sec; ++sec)
@@ -333,13 +344,12 @@ State initial_state(const World& w) {
         s.firms.revenue_usd[k] = 0.0;
         s.firms.spending_usd[k] = 0.0;
       }
-      const double wage = c.wage_cny[s.firms.production_city[i]];
-      const double workers = factory_revenue / w.markup[s.firms.sector[i]] / wage;
+      const double workers = econ::workers_needed(w, s, i, factory_revenue);
       s.firms.revenue_cny_last[i] = factory_revenue;
       // Trading companies keep sales staff; their production jobs are with suppliers.
       if (s.firms.trader[i]) {
-        s.firms.employees[i] = std::max(1, static_cast<int>(std::lround(0.1 * workers)));
-        c.supplier_jobs[s.firms.production_city[i]] += std::lround(0.9 * workers);
+        s.firms.employees[i] = std::max(1, static_cast<int>(std::lround(econ::kTraderStaffShare * workers)));
+        c.supplier_jobs[s.firms.production_city[i]] += std::lround((1.0 - econ::kTraderStaffShare) * workers);
       } else {
         s.firms.employees[i] = std::max(1, static_cast<int>(std::lround(workers)));
       }

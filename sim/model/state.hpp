@@ -109,6 +109,10 @@ struct State {
 
 State initial_state(const World& world);
 
+// Sets the competitor price indices from the firms' current prices and markets so that
+// China's import shares and the firms' home share are the scenario's (start and end of burn-in).
+void calibrate_competitors(const World& world, State& state);
+
 // Draws a new firm's attributes into slot i (founders at step 0 and births later).
 void draw_firm(const World& world, State& state, std::size_t i, std::uint64_t id, std::uint32_t city, int step);
 

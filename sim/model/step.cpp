@@ -13,7 +13,17 @@ void end_month(const World& w, State& s, MonthOutputs& out) {
   FirmStore& f = s.firms;
   CityState& c = s.cities;
   for (std::size_t i = 0; i < f.size(); ++i) {
-    ++out.firms_alive[f.city[i]];
+    const std::size_t city = f.city[i];
+    ++out.firms_alive[city];
+    bool exports_by[kChannels] = {false, false};
+    for (int m = 0; m < w.markets; ++m) {
+      const std::size_t k = econ::market_index(w, i, m);
+      if (!f.active[k]) continue;
+      exports_by[m % kChannels] = true;
+      if (m % kChannels == kCbec) out.products_listed[city] += f.products[k];
+    }
+    for (int channel = 0; channel < kChannels; ++channel)
+      if (exports_by[channel]) ++out.exporters[city * kChannels + static_cast<std::size_t>(channel)];
     out.firm_cash_cny += f.cash_cny[i];
     out.credit_outstanding_cny += f.credit_cny[i];
   }
@@ -74,6 +84,9 @@ void run_simulation(const Scenario& scenario, std::uint64_t seed, const MonthCal
   for (int t = -world.burn_in; t < world.clock.months; ++t) {
     if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) throw RunCancelled{};
     state.step = t;
+    // Burn-in moved firms into and out of markets: re-anchor China's import shares so the
+    // first reported month starts from the scenario's shares.
+    if (t == 0 && world.burn_in > 0) calibrate_competitors(world, state);
     step(world, state, out);
     if (on_month && t >= 0) on_month(world, state, out);
   }

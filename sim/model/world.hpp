@@ -55,7 +55,6 @@ struct World {
   int leader_city = -1;                     // first approved zone (the model others copy)
   std::vector<double> city_firm_share;      // [city] share of firms located there at the start
   std::vector<MonthConditions> months;      // [step]
-  double consumer_weight_scale = 1.0;       // people per consumer agent before destination factors
 
   int burn_in = 0;                          // steps -burn_in..-1 run under month 0's conditions
   // Conditions of a step; burn-in steps (negative) see the first month's.

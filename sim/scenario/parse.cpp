@@ -461,6 +461,14 @@ void validate(Scenario& s, const PositionIndex& positions, const std::string& fi
 }
 
 LoadedScenario finish(yaml::Node& root, const std::string& path, const std::vector<std::string>& overrides) {
+  if (!overrides.empty() && root.kind == Node::Kind::map) {
+    // Overrides may address values the file leaves at their defaults, including items of
+    // the built-in lists (destinations.0.trade_cost_cbec): lay the file over the defaults
+    // first. Values from the file keep their positions.
+    Node merged = yaml::load_string(emit_yaml(Scenario{}), "<built-in defaults>");
+    yaml::merge(merged, std::move(root));
+    root = std::move(merged);
+  }
   for (const auto& assignment : overrides) yaml::apply_override(root, assignment);
   if (root.kind == Node::Kind::null)
     fail(Position{path, 1, 1}, "", "the scenario is empty", "a map with keys such as run, cities, zones");

@@ -112,6 +112,7 @@ struct FirmsConfig {
   double productivity_sigma = 0.5;                     // lognormal sigma
   double pareto_shape = 4.0;                           // Pareto shape (when pareto)
   double productivity_growth_year = 0.07;              // yearly productivity growth of every firm (trend)
+  double labour_cost_share = 0.2;                      // share of variable cost paid as wages (the rest: intermediate inputs)
   double home_market_share = 0.3;                      // the firms' share of their domestic category demand at the start
   double exporter_share = 0.25;                        // share of firms exporting via general trade at the start
   double cbec_share = 0.01;                            // share of firms selling via CBEC at the start
@@ -132,7 +133,7 @@ struct FirmsConfig {
   double working_capital_months_general = 2.5;         // cash cycle of general trade (production to payment)
   double working_capital_months_cbec = 1.5;            // cash cycle of CBEC parcels
   double working_capital_months_warehouse = 4.0;       // cash cycle via overseas warehouses
-  double warehouse_threshold_usd = 20000.0;            // monthly CBEC sales in a market above which a seller uses warehouses
+  double warehouse_threshold_usd = 50000.0;            // monthly CBEC sales in a market above which a seller uses warehouses
   double revenue_per_product_usd = 3000.0;             // monthly CBEC sales that justify one more listed product
   int max_products = 200;                              // most products a firm lists per market
   double death_rate = 0.004;                           // monthly exogenous exit hazard
@@ -227,7 +228,9 @@ struct FiscalConfig {
   double running_cost_cny = 2e6;        // monthly running cost of one zone (local government)
   double vat_central_share = 0.5;       // central government's share of VAT
   double income_tax_central_share = 0.6;  // central government's share of income tax
-  double relabel_share = 0.2;           // share of zone firms' B2B exports declared as CBEC once codes exist
+  double relabel_share = 0.03;          // share of zone firms' B2B exports declared as CBEC once codes exist
+  Month vat_exemption_start = Month::of(2018, 10);   // VAT exemption without invoices in zones (Caishui [2018] No. 103)
+  Month deemed_margin_start = Month::of(2020, 1);    // deemed-margin income tax in zones (SAT Announcement [2019] No. 36)
 };
 
 struct ZonesConfig {

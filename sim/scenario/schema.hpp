@@ -156,6 +156,8 @@ void describe(V& v, FirmsConfig& f) {
   v.field("pareto_shape", f.pareto_shape, "Pareto shape of productivity", range("1", 1.01, 50));
   v.field("productivity_growth_year", f.productivity_growth_year, "yearly productivity growth of every firm",
           range("1/year", -0.5, 1.0));
+  v.field("labour_cost_share", f.labour_cost_share, "share of variable cost paid as wages; the rest buys inputs",
+          range("share", 0.01, 1.0));
   v.field("home_market_share", f.home_market_share, "the firms' share of domestic category demand at the start",
           range("share", 0.001, 0.99));
   v.field("exporter_share", f.exporter_share, "share exporting by general trade at the start", share());
@@ -302,6 +304,9 @@ void describe(V& v, FiscalConfig& f) {
   v.field("income_tax_central_share", f.income_tax_central_share, "central share of income tax", share());
   v.field("relabel_share", f.relabel_share, "share of zone firms' B2B exports declared as CBEC once codes exist",
           share());
+  v.field("vat_exemption_start", f.vat_exemption_start, "month the zone VAT exemption without invoices starts",
+          Rule{"YYYY-MM"});
+  v.field("deemed_margin_start", f.deemed_margin_start, "month the zone deemed-margin income tax starts", Rule{"YYYY-MM"});
 }
 
 template <class V>

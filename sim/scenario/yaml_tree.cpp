@@ -857,6 +857,8 @@ void write_collection(const Node& node, std::size_t indent, bool continues_line,
 
 }  // namespace
 
+void merge(Node& base, Node overlay) { merge_into(base, std::move(overlay)); }
+
 std::string to_string(const Position& pos) {
   if (pos.line <= 0) return pos.file;
   return pos.file + ':' + std::to_string(pos.line) + ':' + std::to_string(pos.column);

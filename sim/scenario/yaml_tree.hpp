@@ -29,7 +29,8 @@ struct Node {
   bool quoted = false;  // quoted or block (| >) or !!str in the source, so "yes" is a string
   std::vector<std::pair<std::string, Node>> map;  // document order; keys unique
   std::vector<Node> sequence;
-  Position pos;      // where this node starts (an alias points at its anchor)
+  Position pos;      // where this node starts; an alias's copy points at the alias, its
+                     // insides at the anchored original
   Position key_pos;  // for map values: where the key was written (unknown-key errors point here)
 
   const Node* find(std::string_view key) const;  // nullptr if absent or not a map
@@ -48,7 +49,7 @@ struct Limits {
 // Loads one file without `extends` processing. Every problem is a pzsim::InputError:
 // unreadable or oversized file, bytes that are not UTF-8 text, YAML syntax errors, several
 // documents, duplicate or non-scalar keys, YAML tags other than !!str, nesting deeper than
-// max_depth, more than max_nodes nodes.
+// max_depth, more than max_nodes nodes or max_text_bytes of text.
 Node load_file(const std::filesystem::path& path, const Limits& limits = {});
 // The same checks for text that is not in a file (tests, --set values).
 Node load_string(std::string_view text, std::string_view display_name,
@@ -61,6 +62,10 @@ Node load_string(std::string_view text, std::string_view display_name,
 // keeps the position where it was written, so inherited values point into the parent file.
 Node load_scenario_tree(const std::filesystem::path& path, const Limits& limits = {});
 
+// Deep-merges overlay into base as `extends` does: maps key by key (overlay wins),
+// sequences and scalars replaced whole.
+void merge(Node& base, Node overlay);
+
 // Applies "a.b.c=value": the value is parsed as YAML (display name "--set a.b.c"); integer
 // path segments index into sequences ("zones.list.3.approval=2016-01"). Missing map keys are
 // created so the scenario validator reports unknown ones as usual. An index past the end, a
@@ -68,6 +73,8 @@ Node load_scenario_tree(const std::filesystem::path& path, const Limits& limits 
 void apply_override(Node& root, std::string_view assignment);
 
 // Block-style YAML that re-parses to the same tree (positions aside); for tests and debugging.
+// One exception: a plain scalar that block style cannot write plainly (a lone "-" from a flow
+// list, a multi-line plain scalar) comes back with the same text but quoted.
 std::string to_yaml(const Node& node);
 
 // Levenshtein distance in bytes.

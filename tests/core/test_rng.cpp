@@ -185,11 +185,11 @@ TEST_CASE("RandomStream: at(k) jumps to draw index k", "[core][rng]") {
 }
 
 TEST_CASE("RandomStream: uniform32 is a pure function of (first_block, k)", "[core][rng]") {
-  RandomStream rng(kSeed, Stream::kConsideration, 9, 777);
+  RandomStream rng(kSeed, Stream::kSuspension, 9, 777);
   const double first = rng.uniform32(100, 5);
   CHECK(rng.draws_used() == 0);  // does not move the draw counter
   CHECK(bits(rng.uniform32(100, 5)) == bits(first));
-  RandomStream other(kSeed, Stream::kConsideration, 9, 777);
+  RandomStream other(kSeed, Stream::kSuspension, 9, 777);
   other.uniform();
   other.uniform();
   CHECK(bits(other.uniform32(100, 5)) == bits(first));  // independent of the counter
@@ -218,7 +218,7 @@ TEST_CASE("RandomStream: changing any coordinate changes the numbers", "[core][r
   const std::vector<std::vector<std::uint64_t>> variants{
       first4(RandomStream(kSeed + 1, Stream::kShopping, 7, agent)),
       first4(RandomStream(kSeed + (std::uint64_t{1} << 32), Stream::kShopping, 7, agent)),  // high seed word
-      first4(RandomStream(kSeed, Stream::kConsideration, 7, agent)),
+      first4(RandomStream(kSeed, Stream::kSuspension, 7, agent)),
       first4(RandomStream(kSeed, Stream::kShopping, 8, agent)),
       first4(RandomStream(kSeed, Stream::kShopping, 7, agent + 1)),
       first4(RandomStream(kSeed, Stream::kShopping, 7, agent + (std::uint64_t{1} << 32))),
@@ -239,7 +239,7 @@ TEST_CASE("RandomStream: agent ids above 2^32 get their own numbers", "[core][rn
   // collide with another. Check every stream against several high words.
   std::set<std::uint64_t> seen;
   std::size_t count = 0;
-  for (std::uint32_t s = 0; s <= static_cast<std::uint32_t>(Stream::kRelabel); ++s) {
+  for (std::uint32_t s = 0; s <= static_cast<std::uint32_t>(Stream::kImportAdoption); ++s) {
     for (std::uint64_t hi : {0ull, 1ull, 2ull, 3ull, 17ull, 0xFFFFull}) {
       seen.insert(u(static_cast<Stream>(s), (hi << 32) | 5));
       ++count;
@@ -436,7 +436,7 @@ TEST_CASE("RandomStream: bernoulli frequency", "[core][rng]") {
   }
 }
 
-TEST_CASE("RandomStream: below(n) is uniform on [0, n)", "[core][rng]") {
+TEST_CASE("RandomStream: below(n) is uniform on 0..n-1", "[core][rng]") {
   CHECK(RandomStream(kSeed, Stream::kTest, 0, 0).below(1) == 0);
   for (std::uint64_t range : {2ull, 6ull, 10ull, 1000ull}) {
     const std::size_t draws = 1000000;
@@ -478,7 +478,7 @@ TEST_CASE("RandomStream: uniform32 is U(0,1)", "[core][rng]") {
   x.reserve(agents * per_agent);
   bool recompute_equal = true;
   for (std::size_t i = 0; i < agents; ++i) {
-    const RandomStream rng(kSeed, Stream::kConsideration, 0, i);
+    const RandomStream rng(kSeed, Stream::kSuspension, 0, i);
     for (std::uint32_t k = 0; k < per_agent; ++k) {
       const double v = rng.uniform32(1u << 16, k);
       recompute_equal = recompute_equal && bits(v) == bits(rng.uniform32(1u << 16, k));

@@ -208,7 +208,7 @@ TEST_CASE("each class of scenario error is an InputError naming file:line:column
        {"case.yaml:4:53: ", "timeline.0.destination", "no destination named 'usa'", "'us'"}},
       {"unknown city in an import pilot event",
        kMinimal + "timeline:\n  - {kind: import_pilot, start: 2013-01, cities: [Ningbo], value: 1}\n",
-       {"case.yaml:", "timeline.0.cities.0", "no city named 'Ningbo'"}},
+       {"case.yaml:4:50: ", "timeline.0.cities.0", "no city named 'Ningbo'"}},
       {"sector spending shares not summing to 1",
        kMinimal + "sectors:\n  - {name: a, spending_share: 0.5}\n  - {name: b, spending_share: 0.6}\n",
        {"case.yaml:4:3: ", "sectors", "spending shares sum to 1.1", "summing to 1"}},
@@ -218,7 +218,7 @@ TEST_CASE("each class of scenario error is an InputError naming file:line:column
        {"case.yaml:3:29: ", "firms.productivity_sigma", "out of the range of a double"}},
       {"zones.list without selection: list",
        kMinimal + "zones:\n  list:\n    - {city: city-1, approval: 2015-03}\n",
-       {"case.yaml:", "zones.list", "selection"}},
+       {"case.yaml:5:5: ", "zones.list", "zones.selection is none", "selection: list"}},
   };
   for (const auto& c : cases) {
     INFO(c.what << "\n--- input ---\n" << c.text);

@@ -177,9 +177,16 @@ TEST_CASE("yaml tree stops alias bombs early", "[scenario]") {
   std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n";
   const std::string names = "abcdefghi";
   for (std::size_t level = 1; level < names.size(); ++level) {
-    const std::string previous = "*" + std::string(1, names[level - 1]);
-    bomb += std::string(1, names[level]) + ": &" + names[level] + " [";
-    for (int i = 0; i < 9; ++i) bomb += (i == 0 ? "" : ", ") + previous;
+    // b: &b [*a, *a, ...], c: &c [*b, ...]: each level is nine copies of the one before.
+    bomb += names[level];
+    bomb += ": &";
+    bomb += names[level];
+    bomb += " [";
+    for (int i = 0; i < 9; ++i) {
+      if (i > 0) bomb += ", ";
+      bomb += '*';
+      bomb += names[level - 1];
+    }
     bomb += "]\n";
   }
   const auto started = std::chrono::steady_clock::now();
