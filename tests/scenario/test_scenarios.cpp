@@ -349,7 +349,7 @@ TEST_CASE("extends chains merge maps key by key and replace lists", "[scenario]"
   }
 }
 
-TEST_CASE("--set overrides nested keys and list items by index", "[scenario]") {
+TEST_CASE("overrides (--set) reach nested keys and list items by index", "[scenario]") {
   const auto file = scenarios_dir() / "default.yaml";
   const auto plain = pzsim::load_scenario(file).scenario;
   REQUIRE(plain.cities.list.at(0).coastal);
@@ -387,7 +387,7 @@ TEST_CASE("--set overrides nested keys and list items by index", "[scenario]") {
   }
 }
 
-TEST_CASE("--set overrides items of the built-in default lists", "[scenario]") {
+TEST_CASE("overrides (--set) reach items of the built-in default lists", "[scenario]") {
   // default.yaml writes neither destinations nor sectors: the override must reach the
   // built-in default list item and keep the rest of that list.
   const pzsim::Scenario defaults;
