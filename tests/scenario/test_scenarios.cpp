@@ -417,3 +417,25 @@ TEST_CASE("overrides (--set) reach items of the built-in default lists", "[scena
     check(loaded.scenario);
   }
 }
+
+TEST_CASE("with overrides, errors about values left at their defaults still point into the scenario",
+          "[scenario]") {
+  // The same invalid text must give the same located error whether or not an unrelated
+  // override is given; a location such as "<built-in defaults>:217:10" names no file the
+  // user can open.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {kMinimal + "zones: {selection: top_k}\n", "zones.top_k"},  // top_k left at 0
+      {"firms: {count: 50}\n", "cities"},                         // no cities at all
+  };
+  for (const auto& [text, path] : cases) {
+    INFO("input:\n" << text);
+    const std::string without = input_error_of([&] { pzsim::load_scenario_text(text, "case.yaml"); });
+    const std::string with = input_error_of([&] { pzsim::load_scenario_text(text, "case.yaml", {"run.seed=2"}); });
+    INFO("without overrides: " << without << "\nwith --set run.seed=2: " << with);
+    CHECK(without.rfind("case.yaml:", 0) == 0);
+    CHECK_THAT(without, Contains(path));
+    CHECK(with.rfind("case.yaml:", 0) == 0);
+    CHECK_THAT(with, Contains(path));
+    CHECK(with == without);
+  }
+}
