@@ -58,7 +58,7 @@ GroupTotals RunSummary::national() const {
 std::vector<int> zone_groups(const World& w) {
   std::vector<int> groups(static_cast<std::size_t>(w.cities), 1);
   for (int c = 0; c < w.cities; ++c)
-    if (w.zone_approval_step[static_cast<std::size_t>(c)] != INT_MAX) groups[static_cast<std::size_t>(c)] = 0;
+    if (w.zone_approval_step[static_cast<std::size_t>(c)] < w.clock.months) groups[static_cast<std::size_t>(c)] = 0;
   return groups;
 }
 

@@ -71,9 +71,10 @@ std::vector<std::pair<int, Month>> select_zones(const Scenario& s) {
         return selection_score(ca) > selection_score(cb);
       });
       for (int k = 0; k < z.top_k; ++k) {
-        // top_k and inland_first approve one zone every two months in rank order (a
-        // rollout); all_at_once approves them together.
-        const int delay = z.selection == ZoneSelection::all_at_once ? 0 : 2 * k;
+        // top_k and inland_first roll out in rank order, rule_batch_size zones every
+        // rule_interval_months; all_at_once approves them together.
+        const int delay =
+            z.selection == ZoneSelection::all_at_once ? 0 : (k / z.rule_batch_size) * z.rule_interval_months;
         zones.emplace_back(order[static_cast<std::size_t>(k)], z.rule_start + delay);
       }
       break;

@@ -24,6 +24,9 @@ using yaml::Position;
 // Where each key path was written, for errors found after parsing (cross-references).
 using PositionIndex = std::map<std::string, Position>;
 
+// Display name of the built-in defaults that --set overrides are laid over.
+constexpr const char* kDefaultsName = "<built-in defaults>";
+
 std::string where(const Position& pos) {
   std::ostringstream out;
   out << (pos.file.empty() ? "<scenario>" : pos.file) << ':' << pos.line << ':' << pos.column;
@@ -136,7 +139,7 @@ class Parser {
     const Node* n = node_ ? node_->find(key) : nullptr;
     if (n == nullptr) return;
     const std::string path = join(key);
-    positions_[path] = n->pos;
+    remember(path, *n);
     convert(*n, path, value, rule);
   }
 
@@ -146,7 +149,7 @@ class Parser {
     const Node* n = node_ ? node_->find(key) : nullptr;
     if (n == nullptr) return;
     const std::string path = join(key);
-    positions_[path] = n->pos;
+    remember(path, *n);
     if (n->kind == Node::Kind::null) return;  // "key:" with nothing keeps the defaults
     if (n->kind != Node::Kind::map) fail(n->pos, path, "found " + describe_node(*n), "a map of settings");
     Parser child(n, path, positions_);
@@ -160,14 +163,14 @@ class Parser {
     const Node* n = node_ ? node_->find(key) : nullptr;
     if (n == nullptr) return;
     const std::string path = join(key);
-    positions_[path] = n->pos;
+    remember(path, *n);
     items.clear();
     if (n->kind == Node::Kind::null) return;
     if (n->kind != Node::Kind::sequence) fail(n->pos, path, "found " + describe_node(*n), "a list");
     for (std::size_t i = 0; i < n->sequence.size(); ++i) {
       const Node& element = n->sequence[i];
       const std::string element_path = path + "." + std::to_string(i);
-      positions_[element_path] = element.pos;
+      remember(element_path, element);
       if (element.kind != Node::Kind::map)
         fail(element.pos, element_path, "found " + describe_node(element), "a map of settings");
       S item{};
@@ -189,6 +192,11 @@ class Parser {
   }
 
  private:
+  // Where a value was written, for later cross-field errors; values the user left at their
+  // built-in defaults were written nowhere, so errors about them point at the file instead.
+  void remember(const std::string& path, const Node& n) {
+    if (n.pos.file != kDefaultsName) positions_[path] = n.pos;
+  }
   std::string join(std::string_view key) const {
     return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
   }
@@ -413,6 +421,15 @@ void validate(Scenario& s, const PositionIndex& positions, const std::string& fi
                 "between 1 and the number of cities (" + std::to_string(s.cities.list.size()) + ")");
     if (!in_run(z.rule_start))
       v.fail_at("zones.rule_start", "month " + z.rule_start.str() + " is outside the run", "a month from " + window);
+    if (z.selection != ZoneSelection::all_at_once) {
+      const Month last = z.rule_start + ((z.top_k - 1) / z.rule_batch_size) * z.rule_interval_months;
+      if (!in_run(last))
+        v.fail_at("zones.top_k", "the rollout of " + std::to_string(z.top_k) + " zones, " +
+                                     std::to_string(z.rule_batch_size) + " every " + std::to_string(z.rule_interval_months) +
+                                     " months from " + z.rule_start.str() + ", ends " + last.str() + ", after the run",
+                  "fewer zones, larger zones.rule_batch_size or shorter zones.rule_interval_months, ending by " +
+                      clock.end().str());
+    }
   }
 
   // Timeline.
@@ -465,7 +482,7 @@ LoadedScenario finish(yaml::Node& root, const std::string& path, const std::vect
     // Overrides may address values the file leaves at their defaults, including items of
     // the built-in lists (destinations.0.trade_cost_cbec): lay the file over the defaults
     // first. Values from the file keep their positions.
-    Node merged = yaml::load_string(emit_yaml(Scenario{}), "<built-in defaults>");
+    Node merged = yaml::load_string(emit_yaml(Scenario{}), kDefaultsName);
     yaml::merge(merged, std::move(root));
     root = std::move(merged);
   }

@@ -237,7 +237,9 @@ struct ZonesConfig {
   ZoneSelection selection = ZoneSelection::none;  // how zone cities are chosen
   std::vector<ZoneEntry> list;           // zones by explicit list (selection: list)
   int top_k = 0;                         // zones picked by a rule (top_k, inland_first, all_at_once)
-  Month rule_start = Month::of(2016, 1); // approval month of rule-picked zones
+  Month rule_start = Month::of(2016, 1); // approval month of the first rule-picked zones
+  int rule_batch_size = 1;               // rule-picked zones approved together (top_k, inland_first)
+  int rule_interval_months = 2;          // months between rule-picked batches (top_k, inland_first)
   InstrumentSpec financial;              // one-stop financial services
   InstrumentSpec information;            // information exchange (single window)
   InstrumentSpec administration;         // mutually recognised administration

@@ -314,7 +314,11 @@ void describe(V& v, ZonesConfig& z) {
   v.field("selection", z.selection, "none, list, top_k, inland_first or all_at_once", Rule{});
   v.list("list", z.list, "zones with approval months (selection: list)");
   v.field("top_k", z.top_k, "zones picked by a rule", range("zones", 0, 100000));
-  v.field("rule_start", z.rule_start, "approval month of rule-picked zones", Rule{"YYYY-MM"});
+  v.field("rule_start", z.rule_start, "approval month of the first rule-picked zones", Rule{"YYYY-MM"});
+  v.field("rule_batch_size", z.rule_batch_size, "rule-picked zones approved together (top_k, inland_first)",
+          range("zones", 1, 100000));
+  v.field("rule_interval_months", z.rule_interval_months, "months between rule-picked batches (top_k, inland_first)",
+          range("months", 0, 600));
   v.section("financial", z.financial, "one-stop financial services");
   v.section("information", z.information, "information exchange (single window)");
   v.section("administration", z.administration, "mutually recognised administration");

@@ -439,3 +439,11 @@ TEST_CASE("with overrides, errors about values left at their defaults still poin
     CHECK(with == without);
   }
 }
+
+TEST_CASE("docs/scenarios.md carries the current schema reference", "[scenario]") {
+  std::ifstream in(std::string(PZSIM_SOURCE_DIR) + "/docs/scenarios.md");
+  REQUIRE(in);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Regenerate with `pzsim schema` when this fails.
+  CHECK(text.find(pzsim::schema_markdown()) != std::string::npos);
+}

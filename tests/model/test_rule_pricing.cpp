@@ -1,0 +1,86 @@
+// pricing.cpp: p = markup * c * (1 + tau) * (1 + logistics * factor) / (1 - commission, CBEC) / fx,
+// c = wage of the production city / (productivity * 1.07^years), CBEC tau cut by 0.3 * information
+// of the registered city; factor 1 general, 2 parcels, 1.2 warehouse; commission 0.15.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "rule_fixtures.hpp"
+
+using namespace pzsim;
+using namespace pzsim::testing;
+
+TEST_CASE("pricing: delivered prices, wedges, appeal, potential and home appeal from the equations", "[model][rules]") {
+  const auto loaded = rule_scenario();
+  const World w = build_world(loaded.scenario, 7);
+  State s = blank_state(w, 1);
+  FirmStore& f = s.firms;
+  // Registered in A (information 0.5), goods made in B (wage 3000, information 0): a trading company.
+  f.city[0] = kA;
+  f.production_city[0] = kB;
+  f.trader[0] = 1;
+  f.sector[0] = 0;  // toys: sigma 4, logistics 0.05
+  f.productivity[0] = 2.0;
+  f.quality[0] = 1.5;
+  set_level(s, kA, Instrument::information, 0.5);
+  f.active[mk(w, 0, 0, kGeneral)] = 1;
+  f.active[mk(w, 0, 0, kCbec)] = 1;
+  f.active[mk(w, 0, 1, kCbec)] = 1;
+  f.warehouse[mk(w, 0, 1, kCbec)] = 1;
+  s.step = 12;  // one year in: productivity 2 * 1.07
+  set_prices(w, s);
+
+  const double c = 3000.0 / (2.0 * 1.07);
+  const double markup = 4.0 / 3.0;
+  const double p_general_us = markup * c * 1.10 * 1.05 / kFx;
+  const double p_cbec_us = markup * c * (1 + 0.20 * (1 - 0.3 * 0.5)) * (1 + 0.05 * 2) / 0.85 / kFx;
+  const double p_general_eu = markup * c * 1.12 * 1.05 / kFx;
+  const double p_cbec_eu = markup * c * (1 + 0.25 * (1 - 0.3 * 0.5)) * (1 + 0.05 * 1.2) / 0.85 / kFx;
+  CHECK(f.unit_cost_cny[0] == Approx(c));
+  CHECK(f.price_usd[mk(w, 0, 0, kGeneral)] == Approx(p_general_us));
+  CHECK(f.price_usd[mk(w, 0, 0, kCbec)] == Approx(p_cbec_us));
+  CHECK(f.price_usd[mk(w, 0, 1, kGeneral)] == Approx(p_general_eu));  // priced although not served
+  CHECK(f.price_usd[mk(w, 0, 1, kCbec)] == Approx(p_cbec_eu));
+  // Seller revenue over factory-gate revenue: no commission in the wedge.
+  CHECK(f.gross_wedge[mk(w, 0, 0, kGeneral)] == Approx(1.10 * 1.05));
+  CHECK(f.gross_wedge[mk(w, 0, 0, kCbec)] == Approx(1.17 * 1.10));
+  CHECK(f.gross_wedge[mk(w, 0, 1, kCbec)] == Approx(1.2125 * 1.06));
+  // Appeal (q/p)^(sigma-1) only where the firm sells.
+  CHECK(f.appeal[mk(w, 0, 0, kGeneral)] == Approx(std::pow(1.5 / p_general_us, 3)));
+  CHECK(f.appeal[mk(w, 0, 0, kCbec)] == Approx(std::pow(1.5 / p_cbec_us, 3)));
+  CHECK(f.appeal[mk(w, 0, 1, kGeneral)] == 0.0);
+  CHECK(f.potential[0] == Approx(std::pow(1.5 / c, 3)));
+  CHECK(f.home_appeal[0] == Approx(std::pow(1.5 / (markup * c), 3)));
+}
+
+TEST_CASE("pricing: the information instrument cuts the CBEC trade cost only, and by the registered city's level", "[model][rules]") {
+  const auto loaded = rule_scenario();
+  const World w = build_world(loaded.scenario, 7);
+  State s = blank_state(w, 1);
+  FirmStore& f = s.firms;
+  f.city[0] = f.production_city[0] = kC;
+  f.sector[0] = 1;  // tools: sigma 3, logistics 0.10
+  s.step = 0;
+  set_prices(w, s);
+  const double general = f.price_usd[mk(w, 0, 0, kGeneral)];
+  const double cbec = f.price_usd[mk(w, 0, 0, kCbec)];
+  CHECK(cbec == Approx(1.5 * 3500.0 * 1.20 * 1.20 / 0.85 / kFx));
+  set_level(s, kC, Instrument::information, 1.0);
+  set_level(s, kA, Instrument::information, 0.0);
+  set_prices(w, s);
+  CHECK(f.price_usd[mk(w, 0, 0, kGeneral)] == Approx(general));
+  CHECK(f.price_usd[mk(w, 0, 0, kCbec)] == Approx(cbec * (1 + 0.2 * 0.7) / 1.2));
+}
+
+TEST_CASE("pricing: a trade-cost event adds to the channel's ad-valorem cost", "[model][rules]") {
+  const auto loaded =
+      rule_scenario({}, "[{kind: trade_cost, start: 2016-01, destination: us, channel: general, value: 0.05}]");
+  const World w = build_world(loaded.scenario, 7);
+  State s = blank_state(w, 1);
+  s.firms.city[0] = s.firms.production_city[0] = kC;
+  s.step = 12;  // 2016-01
+  set_prices(w, s);
+  const double c = 3500.0 / 1.07;
+  CHECK(s.firms.price_usd[mk(w, 0, 0, kGeneral)] == Approx(4.0 / 3.0 * c * 1.15 * 1.05 / kFx));
+  CHECK(s.firms.price_usd[mk(w, 0, 1, kGeneral)] == Approx(4.0 / 3.0 * c * 1.12 * 1.05 / kFx));
+}
