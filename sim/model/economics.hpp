@@ -40,12 +40,25 @@ inline double logistics_factor(const World& w, int sector, int channel, bool war
   return 1.0 + base * mult;
 }
 
-// Ad-valorem trade cost of a market for a firm, with the information instrument cutting
-// CBEC clearance costs.
+// Ad-valorem trade cost of a market from a city: the destination's plus haulage from an
+// inland city. The city's information instrument cuts the haulage (goods clear at a local
+// hub, e.g. Zhengzhou's airport or Chongqing's rail terminal) and, for CBEC, the clearance
+// cost of the destination's part.
+inline double trade_cost_from(const World& w, const State& s, std::size_t city, int market, int step) {
+  const auto& cities = sc(w).cities;
+  const auto& effects = sc(w).zones.effects;
+  const bool general = market % kChannels == kGeneral;
+  const double info = level(s, city, Instrument::information);
+  const double haulage = w.coastal[city] ? 0.0
+                                         : (general ? cities.inland_cost_general : cities.inland_cost_cbec) *
+                                               (1.0 - effects.inland_cost_cut * info);
+  const double destination = w.at(step).trade_cost[static_cast<std::size_t>(market)];
+  return haulage + (general ? destination : destination * (1.0 - effects.clearance_cost_cut * info));
+}
+
+// Trade cost a firm faces: that of its registered city.
 inline double trade_cost(const World& w, const State& s, std::size_t i, int market, int step) {
-  const double base = w.at(step).trade_cost[static_cast<std::size_t>(market)];
-  if (market % kChannels == kGeneral) return base;
-  return base * (1.0 - sc(w).zones.effects.clearance_cost_cut * level(s, s.firms.city[i], Instrument::information));
+  return trade_cost_from(w, s, s.firms.city[i], market, step);
 }
 
 // Ratio of the delivered price to the factory-gate price: trade cost, logistics and (CBEC)

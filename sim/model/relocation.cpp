@@ -53,9 +53,8 @@ void relocate_firms(const World& w, State& s, MonthOutputs& out) {
       const int market = d * kChannels + kCbec;
       const std::size_t k = econ::market_index(w, i, market);
       if (!f.active[k]) continue;
-      const double base_cost = w.at(s.step).trade_cost[static_cast<std::size_t>(market)];
-      const double tau_here = base_cost * (1.0 - effects.clearance_cost_cut * level(here, Instrument::information));
-      const double tau_there = base_cost * (1.0 - effects.clearance_cost_cut * level(there, Instrument::information));
+      const double tau_here = econ::trade_cost_from(w, s, here, market, s.step);
+      const double tau_there = econ::trade_cost_from(w, s, there, market, s.step);
       const double variable = econ::variable_profit_cny(w, s, i, market, s.step, f.revenue_usd_last[k]);
       gain += variable * (std::pow((1.0 + tau_there) / (1.0 + tau_here), 1.0 - sigma) - 1.0);
       gain += cfg.fixed_cost_cbec_cny * effects.entry_cost_cut *

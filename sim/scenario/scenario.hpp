@@ -75,6 +75,8 @@ struct SyntheticCities {
 };
 
 struct CitiesConfig {
+  double inland_cost_general = 0.03;   // extra ad-valorem cost of general trade from inland cities (haulage to ports)
+  double inland_cost_cbec = 0.08;      // extra ad-valorem cost of CBEC parcels from inland cities (to air and sea hubs)
   std::vector<CitySpec> list;          // explicit cities
   SyntheticCities synthetic;           // generated cities
   CityAttributeDistributions attributes;  // how omitted attributes are drawn
@@ -87,14 +89,14 @@ struct DestinationSpec {
   double china_share = 0.2;            // China's share of the destination's imports of these goods at the start
   double online_shoppers = 1e8;        // people shopping online
   std::vector<double> online_share = {0.05, 0.15};  // e-commerce share of retail at run start and end (data, interpolated)
-  double basket_usd = 45.0;            // cross-border online spend per shopping month per shopper
+  double basket_usd = 70.0;            // cross-border online spend per shopping month per shopper
   double trade_cost_general = 0.12;    // ad-valorem cost of general trade (freight, tariffs)
   double trade_cost_cbec = 0.25;       // ad-valorem cost of CBEC parcels (postage, duties, clearance)
   double delivery_days_parcel = 14.0;  // parcel delivery time without clearance improvements
   double delivery_days_warehouse = 3.0;  // delivery time from an overseas warehouse
   double platform_penetration = 0.6;   // share of online shoppers on platforms listing Chinese sellers
   double awareness_start = 0.05;       // share of shoppers aware of Chinese sellers at the start
-  double outside_utility = 3.0;        // utility of buying from non-Chinese sellers (calibrates China's share)
+  double outside_utility = 4.0;        // utility of buying from non-Chinese sellers (calibrates China's share)
 };
 
 struct SectorSpec {
@@ -208,6 +210,7 @@ struct InstrumentEffects {
   double cash_cycle_cut = 0.3;          // financial: relative cut in working-capital months (faster rebates)
   double clearance_days_cut = 4.0;      // information: days saved in clearance
   double clearance_cost_cut = 0.3;      // information: relative cut in CBEC trade cost
+  double inland_cost_cut = 0.75;        // information: relative cut in inland haulage cost (local clearance hubs)
   double signal_noise_cut = 0.5;        // information: relative cut in expectation noise
   double compliance_cost_cut = 0.5;     // information: relative cut in per-product compliance cost
   double entry_cost_cut = 0.5;          // administration: relative cut in CBEC sunk and fixed costs

@@ -110,6 +110,10 @@ void describe(V& v, SyntheticCities& s) {
 
 template <class V>
 void describe(V& v, CitiesConfig& c) {
+  v.field("inland_cost_general", c.inland_cost_general, "extra ad-valorem cost of general trade from inland cities",
+          range("share", 0, 10));
+  v.field("inland_cost_cbec", c.inland_cost_cbec, "extra ad-valorem cost of CBEC parcels from inland cities",
+          range("share", 0, 10));
   v.list("list", c.list, "explicit cities");
   v.section("synthetic", c.synthetic, "generated cities appended after the list");
   v.section("attributes", c.attributes, "how omitted city attributes are drawn");
@@ -279,6 +283,8 @@ void describe(V& v, InstrumentEffects& e) {
   v.field("cash_cycle_cut", e.cash_cycle_cut, "financial: relative cut in working-capital months", share());
   v.field("clearance_days_cut", e.clearance_days_cut, "information: clearance days saved", nonneg("days"));
   v.field("clearance_cost_cut", e.clearance_cost_cut, "information: relative cut in CBEC trade cost", share());
+  v.field("inland_cost_cut", e.inland_cost_cut, "information: relative cut in inland haulage cost (local clearance)",
+          share());
   v.field("signal_noise_cut", e.signal_noise_cut, "information: relative cut in expectation noise", share());
   v.field("compliance_cost_cut", e.compliance_cost_cut, "information: relative cut in compliance cost", share());
   v.field("entry_cost_cut", e.entry_cost_cut, "administration: relative cut in CBEC sunk and fixed cost", share());

@@ -2,10 +2,12 @@
 // Tiny hand-built worlds and states for the unit tests of single rules (test_rule_*.cpp).
 //
 // The scenario has four cities with every attribute given (nothing drawn):
-//   A  east,    coastal, zone approved 2015-03 (step 2, the leader), wage 4000, 200,000 workers
-//   B  central, inland,  zone approved 2015-07 (step 6, a follower), wage 3000, 100,000 workers
-//   C  east,    coastal, no zone,                                    wage 3500, 100,000 workers
-//   D  west,    inland,  no zone,                                    wage 2500,  50,000 workers
+//   A  east,    zone approved 2015-03 (step 2, the leader), wage 4000, 200,000 workers
+//   B  central, zone approved 2015-07 (step 6, a follower), wage 3000, 100,000 workers
+//   C  east,    no zone,                                    wage 3500, 100,000 workers
+//   D  west,    no zone,                                    wage 2500,  50,000 workers
+// All four are marked coastal, so trade costs are the destinations' own (no inland surcharge
+// enters the hand-computed prices); only the macro-region matters to the rules tested here.
 // two destinations (us, eu), two sectors (toys: sigma 4, spending share 0.6; tools: sigma 3,
 // 0.4), a flat exchange rate of 6.5 CNY per USD, an empty timeline (tests add events), no
 // burn-in, and 72 months from 2015-01 (to 2020-12, so the dated zone tax rules fall inside).
@@ -42,9 +44,9 @@ import_side: {agents_per_city: 10}
 cities:
   list:
     - {name: A, province: P1, region: east, coastal: true, infrastructure: 0.8, ecommerce: 0.8, trade_scale: 0.8, labour_force: 200000, wage_cny: 4000, firm_weight: 2}
-    - {name: B, province: P2, region: central, coastal: false, infrastructure: 0.6, ecommerce: 0.6, trade_scale: 0.6, labour_force: 100000, wage_cny: 3000, firm_weight: 1}
+    - {name: B, province: P2, region: central, coastal: true, infrastructure: 0.6, ecommerce: 0.6, trade_scale: 0.6, labour_force: 100000, wage_cny: 3000, firm_weight: 1}
     - {name: C, province: P3, region: east, coastal: true, infrastructure: 0.5, ecommerce: 0.5, trade_scale: 0.5, labour_force: 100000, wage_cny: 3500, firm_weight: 1}
-    - {name: D, province: P4, region: west, coastal: false, infrastructure: 0.4, ecommerce: 0.4, trade_scale: 0.4, labour_force: 50000, wage_cny: 2500, firm_weight: 1}
+    - {name: D, province: P4, region: west, coastal: true, infrastructure: 0.4, ecommerce: 0.4, trade_scale: 0.4, labour_force: 50000, wage_cny: 2500, firm_weight: 1}
 destinations:
   - {name: us, general_imports_usd: 1.0e9, import_growth: 0.03, china_share: 0.2, online_shoppers: 1.0e6, online_share: [0.1], basket_usd: 50, trade_cost_general: 0.10, trade_cost_cbec: 0.20, delivery_days_parcel: 10, delivery_days_warehouse: 3, platform_penetration: 0.5, awareness_start: 0.1, outside_utility: 1.0}
   - {name: eu, general_imports_usd: 2.0e9, import_growth: 0.0, china_share: 0.25, online_shoppers: 2.0e6, online_share: [0.1, 0.3], basket_usd: 40, trade_cost_general: 0.12, trade_cost_cbec: 0.25, delivery_days_parcel: 16, delivery_days_warehouse: 4, platform_penetration: 0.5, awareness_start: 0.1, outside_utility: 2.0}
