@@ -52,6 +52,13 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
   for (const auto& sector : sc.sectors) sector_shares.push_back(sector.spending_share);
   const AliasTable sector_table(sector_shares);
 
+  // Per shopper: up to set_size purchases (listing index and amount) and how many; shared
+  // by all destinations so they are allocated once a month.
+  std::vector<std::uint32_t> bought_listing;
+  std::vector<double> bought_usd;
+  std::vector<std::uint8_t> bought_count, bought_sector;
+  std::vector<double> nest_share;
+
   for (int d = 0; d < w.destinations; ++d) {
     const std::size_t dest = static_cast<std::size_t>(d);
     const DestinationSpec& spec = sc.destinations[dest];
@@ -86,11 +93,6 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
     const double outside = std::exp(spec.outside_utility);
     const double budget = spec.basket_usd * month.online_share_ratio[dest] * month.online_multiplier[dest];
     const std::size_t begin = s.consumers.begin[dest], end = s.consumers.begin[dest + 1];
-    // Per shopper: up to set_size purchases (listing index and amount) and how many.
-    std::vector<std::uint32_t> bought_listing;
-    std::vector<double> bought_usd;
-    std::vector<std::uint8_t> bought_count, bought_sector;
-    std::vector<double> nest_share;
     double spending_total = 0.0, purchases_total = 0.0;
     std::vector<double> spending_by_sector(n_sec, 0.0);
 

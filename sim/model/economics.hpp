@@ -19,7 +19,7 @@ inline std::size_t market_index(const World& w, std::size_t slot, int market) {
 
 // Productivity including the common trend.
 inline double productivity(const World& w, const FirmStore& f, std::size_t i, int step) {
-  return f.productivity[i] * std::pow(1.0 + sc(w).firms.productivity_growth_year, w.at(step).years_since_start);
+  return f.productivity[i] * w.at(step).productivity_trend;
 }
 
 // Instrument level of a firm's registered city.

@@ -123,6 +123,7 @@ World build_world(const Scenario& s, std::uint64_t seed) {
     const Month month = w.clock.at(step);
     m.cny_per_usd = exchange_rate_at(s.exchange_rate, month);
     m.years_since_start = step / 12.0;
+    m.productivity_trend = std::pow(1.0 + s.firms.productivity_growth_year, m.years_since_start);
     m.trade_cost.resize(static_cast<std::size_t>(w.markets));
     m.offline_multiplier.assign(static_cast<std::size_t>(w.destinations), 1.0);
     m.online_multiplier.assign(static_cast<std::size_t>(w.destinations), 1.0);

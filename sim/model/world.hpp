@@ -43,6 +43,7 @@ struct MonthConditions {
   double suspension_multiplier = 1.0;       // platform suspension wave
   bool customs_codes = false;               // 9710/9810 exist and count as CBEC
   double years_since_start = 0.0;           // for trends
+  double productivity_trend = 1.0;          // (1 + productivity_growth_year)^years_since_start
 };
 
 struct World {
