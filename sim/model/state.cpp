@@ -12,75 +12,18 @@ namespace pzsim {
 
 void FirmStore::resize(std::size_t n, int markets) {
   const std::size_t nm = n * static_cast<std::size_t>(markets);
-  id.resize(n);
-  city.resize(n);
-  production_city.resize(n);
-  sector.resize(n);
-  trader.resize(n);
-  productivity.resize(n);
-  quality.resize(n);
-  employees.resize(n);
-  cash_cny.resize(n);
-  credit_cny.resize(n);
-  revenue_cny_last.resize(n);
-  profit_cny_last.resize(n);
-  age_months.resize(n);
-  loss_months.resize(n);
-  domestic_revenue_cny.resize(n);
-  insolvent.resize(n);
-  unit_cost_cny.resize(n);
-  potential.resize(n);
-  home_appeal.resize(n);
-  active.resize(nm);
-  products.resize(nm);
-  reputation.resize(nm);
-  months_active.resize(nm);
-  warehouse.resize(nm);
-  revenue_usd.resize(nm);
-  spending_usd.resize(nm);
-  revenue_usd_last.resize(nm);
-  expected_profit_cny.resize(nm);
-  price_usd.resize(nm);
-  gross_wedge.resize(nm);
-  appeal.resize(nm);
+  for_each_column([&](auto& column, bool per_market) { column.resize(per_market ? nm : n); });
 }
 
 void FirmStore::move_slot(std::size_t from, std::size_t to, int markets) {
-  id[to] = id[from];
-  city[to] = city[from];
-  production_city[to] = production_city[from];
-  sector[to] = sector[from];
-  trader[to] = trader[from];
-  productivity[to] = productivity[from];
-  quality[to] = quality[from];
-  employees[to] = employees[from];
-  cash_cny[to] = cash_cny[from];
-  credit_cny[to] = credit_cny[from];
-  revenue_cny_last[to] = revenue_cny_last[from];
-  profit_cny_last[to] = profit_cny_last[from];
-  age_months[to] = age_months[from];
-  loss_months[to] = loss_months[from];
-  domestic_revenue_cny[to] = domestic_revenue_cny[from];
-  insolvent[to] = insolvent[from];
-  unit_cost_cny[to] = unit_cost_cny[from];
-  potential[to] = potential[from];
-  home_appeal[to] = home_appeal[from];
   const std::size_t m = static_cast<std::size_t>(markets);
-  for (std::size_t k = 0; k < m; ++k) {
-    const std::size_t a = from * m + k, b = to * m + k;
-    active[b] = active[a];
-    products[b] = products[a];
-    reputation[b] = reputation[a];
-    months_active[b] = months_active[a];
-    warehouse[b] = warehouse[a];
-    revenue_usd[b] = revenue_usd[a];
-    spending_usd[b] = spending_usd[a];
-    revenue_usd_last[b] = revenue_usd_last[a];
-    expected_profit_cny[b] = expected_profit_cny[a];
-    price_usd[b] = price_usd[a];
-    gross_wedge[b] = gross_wedge[a];
-    appeal[b] = appeal[a];
-  }
+  for_each_column([&](auto& column, bool per_market) {
+    if (!per_market) {
+      column[to] = column[from];
+      return;
+    }
+    for (std::size_t k = 0; k < m; ++k) column[to * m + k] = column[from * m + k];
+  });
 }
 
 namespace {
@@ -91,10 +34,9 @@ std::size_t heap_bytes(const Vectors&... v) {
 }  // namespace
 
 std::size_t FirmStore::bytes() const {
-  return heap_bytes(id, city, production_city, sector, trader, productivity, quality, employees, cash_cny, credit_cny,
-                    revenue_cny_last, profit_cny_last, age_months, loss_months, domestic_revenue_cny, insolvent,
-                    unit_cost_cny, potential, home_appeal, active, products, reputation, months_active, warehouse,
-                    revenue_usd, spending_usd, revenue_usd_last, expected_profit_cny, price_usd, gross_wedge, appeal);
+  std::size_t total = 0;
+  for_each_column([&](const auto& column, bool) { total += heap_bytes(column); });
+  return total;
 }
 std::size_t ConsumerStore::bytes() const { return heap_bytes(id, destination, weight, aware, begin); }
 std::size_t ImportShopperStore::bytes() const { return heap_bytes(id, city, weight, adopted, begin); }

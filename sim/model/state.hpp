@@ -51,6 +51,26 @@ struct FirmStore {
   void resize(std::size_t n, int markets);
   // Moves slot `from` into slot `to` (compaction keeps id order).
   void move_slot(std::size_t from, std::size_t to, int markets);
+
+  // Calls f(column, per_market) for every column: the one list resize, move_slot and
+  // bytes share, so a new column cannot be forgotten by one of them.
+  template <class F>
+  void for_each_column(F&& f) { columns(*this, f); }
+  template <class F>
+  void for_each_column(F&& f) const { columns(*this, f); }
+
+ private:
+  template <class Self, class F>
+  static void columns(Self& s, F& f) {
+    f(s.id, false), f(s.city, false), f(s.production_city, false), f(s.sector, false), f(s.trader, false);
+    f(s.productivity, false), f(s.quality, false), f(s.employees, false), f(s.cash_cny, false), f(s.credit_cny, false);
+    f(s.revenue_cny_last, false), f(s.profit_cny_last, false), f(s.age_months, false), f(s.loss_months, false);
+    f(s.domestic_revenue_cny, false), f(s.insolvent, false), f(s.unit_cost_cny, false), f(s.potential, false);
+    f(s.home_appeal, false);
+    f(s.active, true), f(s.products, true), f(s.reputation, true), f(s.months_active, true), f(s.warehouse, true);
+    f(s.revenue_usd, true), f(s.spending_usd, true), f(s.revenue_usd_last, true), f(s.expected_profit_cny, true);
+    f(s.price_usd, true), f(s.gross_wedge, true), f(s.appeal, true);
+  }
 };
 
 // Overseas buyers, grouped by destination ([begin[d], begin[d+1]) are destination d's).
