@@ -142,7 +142,7 @@ struct FirmsConfig {
   int loss_months_to_exit = 9;                         // consecutive loss months after which a firm closes
   double birth_rate = 0.008;                           // monthly births per living firm in an average city
   double birth_profit_response = 0.5;                  // elasticity of births to local profitability
-  double relocation_rate = 0.01;                       // monthly chance a CBEC firm reviews its location
+  double relocation_rate = 0.002;                      // monthly chance a CBEC firm reviews its location
   double relocation_cost_months = 4.0;                 // moving cost, months of wage bill
   double hiring_speed = 0.5;                           // share of the employment gap closed per month
   double layoff_speed = 0.3;                           // share of excess workers laid off per month
