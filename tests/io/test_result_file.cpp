@@ -2,14 +2,13 @@
 // file carries its provenance, and an unfinished file never appears under the final name.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 
 #include "../model/model_fixtures.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/result_file.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace pzsim;
 using namespace pzsim::testing;
@@ -17,18 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("pzsim-result-test-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using TempDir = pzsim::testing::ScratchDir;
 
 // Runs the scenario into `file` and keeps every month's outputs.
 std::vector<MonthOutputs> run_into(const LoadedScenario& loaded, const fs::path& file, bool force = false) {
@@ -46,9 +34,9 @@ std::vector<MonthOutputs> run_into(const LoadedScenario& loaded, const fs::path&
 }  // namespace
 
 TEST_CASE("every output variable round-trips exactly through the result file", "[io]") {
-  TempDir dir;
+  const TempDir dir;
   const auto loaded = small_scenario({"run.months=18", "outputs.snapshot_every=6"});
-  const fs::path file = dir.path / "run.h5";
+  const fs::path file = dir.path() / "run.h5";
   const auto months = run_into(loaded, file);
   REQUIRE(fs::exists(file));
   const h5::File h = h5::open_file(file);
@@ -112,9 +100,9 @@ TEST_CASE("every output variable round-trips exactly through the result file", "
 }
 
 TEST_CASE("the result file refuses to overwrite without force and leaves no temporary file", "[io]") {
-  TempDir dir;
+  const TempDir dir;
   const auto loaded = small_scenario({"run.months=18"});
-  const fs::path file = dir.path / "run.h5";
+  const fs::path file = dir.path() / "run.h5";
   run_into(loaded, file);
   const auto size = fs::file_size(file);
   const World world = build_world(loaded.scenario, 1);
@@ -122,7 +110,7 @@ TEST_CASE("the result file refuses to overwrite without force and leaves no temp
   CHECK(fs::file_size(file) == size);
   run_into(loaded, file, true);  // --force replaces it
   std::size_t entries = 0;
-  for (const auto& entry : fs::directory_iterator(dir.path)) {
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
     (void)entry;
     ++entries;
   }
@@ -130,9 +118,9 @@ TEST_CASE("the result file refuses to overwrite without force and leaves no temp
 }
 
 TEST_CASE("an uncommitted result file is removed and never renamed", "[io]") {
-  TempDir dir;
+  const TempDir dir;
   const auto loaded = small_scenario({"run.months=18"});
-  const fs::path file = dir.path / "run.h5";
+  const fs::path file = dir.path() / "run.h5";
   const World world = build_world(loaded.scenario, 1);
   fs::path temp;
   {

@@ -4,6 +4,7 @@
 // hostile input fails fast; `extends` merges maps and replaces lists; --set overrides reach
 // nested keys and list items, the built-in default lists included.
 #include "sim/scenario/load.hpp"
+#include "tests/support/test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -34,48 +35,8 @@ std::vector<fs::path> library_files() {
   return files;
 }
 
-// A fresh directory under the system temp directory, removed with everything in it.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::random_device entropy;
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = fs::temp_directory_path() /
-            ("pzsim-scenarios-" + std::to_string(stamp) + "-" + std::to_string(entropy()));
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-
- private:
-  fs::path path_;
-};
-
-// Runs action and returns the InputError's message; fails the test for anything else.
-template <typename Action>
-std::string input_error_of(Action&& action) {
-  try {
-    action();
-  } catch (const pzsim::InputError& error) {
-    return error.what();
-  } catch (const std::exception& error) {
-    FAIL("expected InputError, got another exception: " << error.what());
-  } catch (...) {
-    FAIL("expected InputError, got a non-standard exception");
-  }
-  FAIL("expected InputError, nothing was thrown");
-  return {};
-}
+using pzsim::testing::input_error_of;
+using pzsim::testing::ScratchDir;
 
 // The smallest valid scenario: three synthetic cities, everything else default. Error cases
 // append to it, so their line numbers start at 3.

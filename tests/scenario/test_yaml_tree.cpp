@@ -1,3 +1,4 @@
+#include "tests/support/test_support.hpp"
 #include "sim/scenario/yaml_tree.hpp"
 
 #include <catch2/catch.hpp>
@@ -16,50 +17,8 @@ using pzsim::yaml::Node;
 
 namespace {
 
-// A fresh directory under the system temp directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device entropy;
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = fs::temp_directory_path() /
-            ("pzsim-yaml-tree-" + std::to_string(stamp) + "-" + std::to_string(entropy()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path file = path_ / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-// Runs action and returns the InputError's message; fails the test for anything else.
-template <typename Action>
-std::string input_error_of(Action&& action) {
-  try {
-    action();
-  } catch (const pzsim::InputError& error) {
-    return error.what();
-  } catch (const std::exception& error) {
-    FAIL("expected InputError, got another exception: " << error.what());
-  } catch (...) {
-    FAIL("expected InputError, got a non-standard exception");
-  }
-  FAIL("expected InputError, nothing was thrown");
-  return {};
-}
+using pzsim::testing::input_error_of;
+using TempDir = pzsim::testing::ScratchDir;
 
 const Node& at(const Node& node, const std::string& key) {
   const Node* child = node.find(key);
