@@ -128,7 +128,7 @@ TEST_CASE("accounting: cash still negative after the whole credit line means ins
   CHECK(s.firms.insolvent[0] == 1);
 }
 
-TEST_CASE("accounting: losses pay no tax and count loss months; traders buy from suppliers", "[model][rules]") {
+TEST_CASE("accounting: losses pay no tax and count loss months, and traders buy from suppliers", "[model][rules]") {
   const auto loaded = rule_scenario();
   const World w = build_world(loaded.scenario, 7);
   State s = blank_state(w, 2);

@@ -34,7 +34,7 @@ TEST_CASE("consumer adoption: with innovation 1 every consumer becomes aware", "
   CHECK(out.consumers_adopted[1] == Approx(10.0));
 }
 
-TEST_CASE("consumer adoption: with no innovation and no imitation nobody learns; the share is weighted", "[model][rules]") {
+TEST_CASE("consumer adoption: with no innovation and no imitation nobody learns, and the share is weighted", "[model][rules]") {
   const auto loaded = rule_scenario({"consumers.innovation=0", "consumers.imitation=0"});
   const World w = build_world(loaded.scenario, 7);
   State s = blank_state(w, 0);

@@ -84,3 +84,23 @@ TEST_CASE("pricing: a trade-cost event adds to the channel's ad-valorem cost", "
   CHECK(s.firms.price_usd[mk(w, 0, 0, kGeneral)] == Approx(4.0 / 3.0 * c * 1.15 * 1.05 / kFx));
   CHECK(s.firms.price_usd[mk(w, 0, 1, kGeneral)] == Approx(4.0 / 3.0 * c * 1.12 * 1.05 / kFx));
 }
+
+TEST_CASE("pricing: an inland city pays haulage, which its information level cuts in both channels", "[model][rules]") {
+  // D made inland: haulage 0.03 (general) and 0.08 (CBEC) times (1 - 0.75 info), added to the
+  // destination's cost; the CBEC destination part is cut by 0.3 info as on the coast.
+  const auto loaded = rule_scenario({"cities.list.3.coastal=false"});
+  const World w = build_world(loaded.scenario, 7);
+  State s = blank_state(w, 1);
+  FirmStore& f = s.firms;
+  f.city[0] = f.production_city[0] = kD;  // wage 2500, toys
+  s.step = 0;
+  set_prices(w, s);
+  const double c = 2500.0;
+  CHECK(f.price_usd[mk(w, 0, 0, kGeneral)] == Approx(4.0 / 3.0 * c * (1 + 0.03 + 0.10) * 1.05 / kFx));
+  CHECK(f.price_usd[mk(w, 0, 0, kCbec)] == Approx(4.0 / 3.0 * c * (1 + 0.08 + 0.20) * 1.10 / 0.85 / kFx));
+  set_level(s, kD, Instrument::information, 0.4);
+  set_prices(w, s);
+  CHECK(f.price_usd[mk(w, 0, 0, kGeneral)] == Approx(4.0 / 3.0 * c * (1 + 0.03 * 0.7 + 0.10) * 1.05 / kFx));
+  CHECK(f.price_usd[mk(w, 0, 0, kCbec)] == Approx(4.0 / 3.0 * c * (1 + 0.08 * 0.7 + 0.20 * 0.88) * 1.10 / 0.85 / kFx));
+  CHECK(f.gross_wedge[mk(w, 0, 0, kCbec)] == Approx((1 + 0.08 * 0.7 + 0.20 * 0.88) * 1.10));
+}

@@ -86,8 +86,7 @@ TEST_CASE("production and hiring: hires rationed by the unemployed, layoffs, sup
 }
 
 TEST_CASE("production and hiring: hires are rounded to the nearest worker, so a gap of one is filled at hiring speed 0.5", "[model][rules]") {
-  // docs/model.md says hires are rounded down and a gap of one is never filled; the code
-  // (production_hiring.cpp, since 83152c3) rounds to nearest: round(1 * 0.5 * 1) = 1.
+  // Rounded to nearest, halves away from zero: round(1 * 0.5 * 1) = 1 (fill is 1: plenty unemployed).
   const auto loaded = rule_scenario();
   const World w = build_world(loaded.scenario, 7);
   State s = blank_state(w, 1);

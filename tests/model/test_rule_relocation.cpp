@@ -120,3 +120,27 @@ TEST_CASE("relocation: the move probability is logistic in (24 gain - C) / (0.5 
   CHECK(std::abs(share - 0.5) < 0.035);
   CHECK(out.relocations_in[kA] == out.relocations_out[kC]);
 }
+
+TEST_CASE("relocation: inland haulage enters the trade-cost gain, toward the coast and away from it", "[model][rules]") {
+  // Zone instruments at 0, so haulage (0.08 on CBEC from an inland city) is the only difference:
+  // leaving an inland city gains VP ((1.20 / 1.28)^-3 - 1) > 0, moving inland loses VP ((1.28 / 1.20)^-3 - 1) < 0,
+  // both about 2e5 CNY a month against a one-off cost of 1.0e5-1.4e5: P = 1 and P = 0 in double precision.
+  auto run = [](const std::string& inland_city, std::uint32_t from) {
+    const auto loaded = rule_scenario({"firms.relocation_rate=1", "cities.list." + inland_city + ".coastal=false"});
+    const World w = build_world(loaded.scenario, 7);
+    State s = with_zones(w, 1);
+    for (std::size_t zone : {kA, kB}) {
+      set_level(s, zone, Instrument::information, 0.0);
+      set_level(s, zone, Instrument::administration, 0.0);
+    }
+    s.firms.city[0] = s.firms.production_city[0] = from;
+    s.firms.employees[0] = 10;
+    const std::size_t k = mk(w, 0, 0, kCbec);
+    s.firms.active[k] = 1, s.firms.revenue_usd_last[k] = 1e6, s.firms.gross_wedge[k] = 1.5;
+    MonthOutputs out = fresh_outputs(w);
+    relocate_firms(w, s, out);
+    return s.firms.city[0];
+  };
+  CHECK(run("3", kD) == kB);  // inland D (west, no zone in its region) moves to coastal B
+  CHECK(run("0", kC) == kC);  // coastal C does not move to an inland A
+}
