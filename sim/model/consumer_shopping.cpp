@@ -56,7 +56,7 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
   // by all destinations so they are allocated once a month.
   std::vector<std::uint32_t> bought_listing;
   std::vector<double> bought_usd;
-  std::vector<std::uint8_t> bought_count, bought_sector;
+  std::vector<std::uint16_t> bought_count, bought_sector;  // consideration sets up to 256, sectors up to 65535
   std::vector<double> nest_share;
 
   for (int d = 0; d < w.destinations; ++d) {
@@ -127,8 +127,8 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
           const double p_nest = inclusive / (outside + inclusive);
           const double spend = s.consumers.weight[a] * budget * p_nest;
           nest_share[r] = s.consumers.weight[a] * p_nest;
-          bought_sector[r] = static_cast<std::uint8_t>(sector);
-          bought_count[r] = static_cast<std::uint8_t>(drawn.size());
+          bought_sector[r] = static_cast<std::uint16_t>(sector);
+          bought_count[r] = static_cast<std::uint16_t>(drawn.size());
           for (std::size_t t = 0; t < drawn.size(); ++t) {
             bought_listing[r * set_size + t] = drawn[t];
             bought_usd[r * set_size + t] = spend * l.attraction[drawn[t]] / sum;

@@ -1,7 +1,7 @@
 // Market entry and exit per destination x channel (bounded rationality).
 // Each month a firm reconsiders each market with probability `entry_consideration_rate`.
-//   enter:  P = logistic((E * H - S) / (noise * S)),  only if cash + unused credit >= S + WC
-//   exit:   P = logistic((-E * H) / (noise * S)),      only when E < 0 after 6 months
+//   enter:  P = logistic((E * H - S) / (noise * max(S, 1))),  only if cash + unused credit >= S + WC
+//   exit:   P = logistic((-E * H) / (noise * max(S, 1))),      only when E < 0 after 6 months
 // E: expected monthly profit, H: horizon months, S: sunk cost (administration and the
 // onboarding campaign cut CBEC's), WC: working capital the first month's production needs.
 #include <algorithm>

@@ -1,7 +1,9 @@
 // Pricing (phase 4 of the firm's month): every firm prices each market as a markup over
 // delivered marginal cost,
 //   unit cost  c = wage of the production city / (productivity * (1 + g)^years)
-//   price      p = markup * c * (1 + trade cost) * (1 + logistics) / (1 - commission if CBEC) / CNY per USD
+//   price      p = markup * c * (1 + trade cost) * (1 + logistics_cost * f) / (1 - commission if CBEC) / CNY per USD
+// where the trade cost includes inland haulage (econ::trade_cost_from) and f is 1 for
+// general trade, 2 for CBEC parcels and 1.2 for overseas-warehouse stock.
 // with markup = sigma / (sigma - 1). The phase also stores what other rules read from
 // prices: the CES appeal q^(sigma-1) p^(1-sigma) of each market and at home, the wedge
 // between seller and factory-gate revenue, and potential (q / c)^(sigma-1).

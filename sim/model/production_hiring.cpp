@@ -2,7 +2,9 @@
 //   L* = labour_cost_share * factory-gate revenue / (markup * wage of the production city)
 // (a trading company keeps a tenth as sales staff and buys the rest from suppliers in the
 // city its goods are made in). Employers close a share of their gap each month:
-//   hires    = round(gap * hiring_speed * min(1, vacancy_fill_rate * unemployed / wanted hires))
+//   hires    = gap * hiring_speed * min(1, vacancy_fill_rate * unemployed / wanted hires),
+//              in whole workers: the city's rounded total, never above vacancy_fill_rate *
+//              unemployed, by whole parts then largest fractional parts
 //   layoffs  = round(-gap * layoff_speed)
 // Aggregate employers per city: suppliers (traders' production), logistics and services
 // (jobs per thousand parcels shipped from the city), and the rest of the economy, whose
@@ -67,15 +69,48 @@ void produce_and_hire(const World& w, State& s, MonthOutputs& out) {
     const double unemployed = std::max(0.0, c.labour_force[city] - static_cast<double>(employment[city]));
     if (wanted[city] > 0.0) fill[city] = std::min(1.0, lab.vacancy_fill_rate * unemployed / wanted[city]);
   }
-  auto adjust = [&](std::int64_t g, std::size_t city) -> std::int64_t {
-    if (g > 0) return std::min<std::int64_t>(g, std::llround(g * cfg.hiring_speed * fill[city]));
+  // Whole hires: each employer's exact claim is gap * hiring_speed * fill; a city hires the
+  // rounded sum of its claims, never more than vacancy_fill_rate * unemployed, given out by
+  // whole parts first and then by the largest fractional parts (earlier employer on ties).
+  // Employers are numbered firms first (slot order), then each city's suppliers, services
+  // and rest of the economy.
+  struct Claim {
+    double exact;
+    std::size_t employer;
+  };
+  std::vector<std::vector<Claim>> claims(n_city);
+  for (std::size_t i = 0; i < n; ++i)
+    if (gap[i] > 0) claims[f.city[i]].push_back({gap[i] * cfg.hiring_speed * fill[f.city[i]], i});
+  for (std::size_t k = 0; k < aggregate_gap.size(); ++k)
+    if (aggregate_gap[k] > 0) claims[k / 3].push_back({aggregate_gap[k] * cfg.hiring_speed * fill[k / 3], n + k});
+  std::vector<std::int64_t> hires(n + aggregate_gap.size(), 0);
+  for (std::size_t city = 0; city < n_city; ++city) {
+    auto& list = claims[city];
+    if (list.empty()) continue;
+    double total = 0.0;
+    std::int64_t whole = 0;
+    for (const Claim& claim : list) {
+      total += claim.exact;
+      hires[claim.employer] = static_cast<std::int64_t>(std::floor(claim.exact));
+      whole += hires[claim.employer];
+    }
+    const double unemployed = std::max(0.0, c.labour_force[city] - static_cast<double>(employment[city]));
+    const auto cap = static_cast<std::int64_t>(std::floor(lab.vacancy_fill_rate * unemployed + 1e-9));
+    std::int64_t remainder = std::min<std::int64_t>(std::llround(total), std::max(cap, whole)) - whole;
+    std::stable_sort(list.begin(), list.end(), [](const Claim& a, const Claim& b) {
+      return a.exact - std::floor(a.exact) > b.exact - std::floor(b.exact);
+    });
+    for (std::size_t j = 0; j < list.size() && remainder > 0; ++j, --remainder) ++hires[list[j].employer];
+  }
+  auto adjust = [&](std::int64_t g, std::size_t employer) -> std::int64_t {
+    if (g > 0) return hires[employer];
     if (g < 0) return -std::llround(-g * cfg.layoff_speed);
     return 0;
   };
 
   for (std::size_t i = 0; i < n; ++i) {
     // A firm keeps at least one worker (its owner) while it lives.
-    const std::int64_t delta = std::max<std::int64_t>(adjust(gap[i], f.city[i]), 1 - f.employees[i]);
+    const std::int64_t delta = std::max<std::int64_t>(adjust(gap[i], i), 1 - f.employees[i]);
     f.employees[i] += static_cast<std::int32_t>(delta);
     c.firm_jobs[f.city[i]] += delta;
     count_job_change(out, f.city[i], delta);
@@ -83,7 +118,7 @@ void produce_and_hire(const World& w, State& s, MonthOutputs& out) {
   for (std::size_t city = 0; city < n_city; ++city) {
     std::int64_t* jobs[3] = {&c.supplier_jobs[city], &c.services_jobs[city], &c.other_jobs[city]};
     for (std::size_t k = 0; k < 3; ++k) {
-      const std::int64_t delta = std::max<std::int64_t>(adjust(aggregate_gap[city * 3 + k], city), -*jobs[k]);
+      const std::int64_t delta = std::max<std::int64_t>(adjust(aggregate_gap[city * 3 + k], n + city * 3 + k), -*jobs[k]);
       *jobs[k] += delta;
       count_job_change(out, city, delta);
     }

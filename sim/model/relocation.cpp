@@ -1,8 +1,10 @@
 // Relocation to zone cities. A firm selling by CBEC outside a zone reviews its location
 // with probability relocation_rate a month. It compares the zone city with the highest
 // instrument premium (its own macro-region first) with staying:
-//   gain/month = sum over its CBEC markets of [fixed cost here - fixed cost there]
+//   gain/month = sum over its CBEC markets of
+//                fixed_cost_cbec * entry_cost_cut * (administration there - administration here)
 //              + variable profit * (((1 + tau there) / (1 + tau here))^(1 - sigma) - 1)
+//   (tau: CBEC trade cost from each city, inland haulage included)
 //   move with P = logistic((gain * H - C) / (noise * C)),  C = relocation_cost_months * wage bill
 // It moves with its workers (the labour force follows); jobs are destroyed at the origin
 // and created at the destination, and the moving cost is paid to domestic services.

@@ -123,10 +123,11 @@ void calibrate_competitors(const World& w, State& s) {
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
   s.general_competitor_index.assign(n_dest * n_sec, 0.0);
   s.domestic_competitor_index.assign(n_sec, 0.0);
-  std::vector<double> domestic_appeal(n_sec, 0.0);
+  std::vector<double> domestic_appeal(n_sec, 0.0), firms_in_sector(n_sec, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t sec = s.firms.sector[i];
     domestic_appeal[sec] += s.firms.home_appeal[i];
+    firms_in_sector[sec] += 1.0;
     for (std::size_t d = 0; d < n_dest; ++d)
       s.general_competitor_index[d * n_sec + sec] +=
           s.firms.appeal[econ::market_index(w, i, static_cast<int>(d) * kChannels + kGeneral)];
@@ -135,8 +136,9 @@ void calibrate_competitors(const World& w, State& s) {
     const double share = sc.destinations[d].china_share;
     for (std::size_t sec = 0; sec < n_sec; ++sec) {
       double& index = s.general_competitor_index[d * n_sec + sec];
-      // With no Chinese exporter in a cell, competitors are set as if one average firm were.
-      if (!(index > 0.0)) index = domestic_appeal[sec] / static_cast<double>(std::max<std::size_t>(1, n));
+      // With no Chinese exporter in a cell, competitors are set as if one average firm of the
+      // sector (mean home appeal) were.
+      if (!(index > 0.0)) index = domestic_appeal[sec] / std::max(1.0, firms_in_sector[sec]);
       index *= (1.0 - share) / share;
     }
   }
