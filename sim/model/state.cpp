@@ -78,6 +78,17 @@ std::vector<double> sector_shares(const Scenario& sc) {
 void draw_firm(const World& w, State& s, std::size_t i, std::uint64_t id, std::uint32_t city, int step) {
   const Scenario& sc = *w.scenario;
   FirmStore& f = s.firms;
+  // Every column of the slot starts at zero, so no value of a former occupant survives and a
+  // new column needs no line here.
+  const std::size_t markets = static_cast<std::size_t>(w.markets);
+  f.for_each_column([&](auto& column, bool per_market) {
+    using Value = typename std::decay_t<decltype(column)>::value_type;
+    if (!per_market) {
+      column[i] = Value{};
+      return;
+    }
+    for (std::size_t k = 0; k < markets; ++k) column[i * markets + k] = Value{};
+  });
   RandomStream rng(w.seed, Stream::kFirmInit, static_cast<std::uint32_t>(step), id);
   const auto shares = sector_shares(sc);
   f.id[i] = id;
@@ -90,27 +101,6 @@ void draw_firm(const World& w, State& s, std::size_t i, std::uint64_t id, std::u
   f.trader[i] = rng.bernoulli(sc.firms.trader_share) ? 1 : 0;
   const std::size_t source_city = rng.categorical(w.city_firm_share);
   f.production_city[i] = f.trader[i] ? static_cast<std::uint32_t>(source_city) : city;
-  f.employees[i] = 0;
-  f.cash_cny[i] = 0.0;
-  f.credit_cny[i] = 0.0;
-  f.revenue_cny_last[i] = 0.0;
-  f.profit_cny_last[i] = 0.0;
-  f.age_months[i] = 0;
-  f.loss_months[i] = 0;
-  f.domestic_revenue_cny[i] = 0.0;
-  f.insolvent[i] = 0;
-  for (int m = 0; m < w.markets; ++m) {
-    const std::size_t k = econ::market_index(w, i, m);
-    f.active[k] = 0;
-    f.products[k] = 0;
-    f.reputation[k] = 0.0;
-    f.months_active[k] = 0;
-    f.warehouse[k] = 0;
-    f.revenue_usd[k] = 0.0;
-    f.spending_usd[k] = 0.0;
-    f.revenue_usd_last[k] = 0.0;
-    f.expected_profit_cny[k] = 0.0;
-  }
 }
 
 // Competitor price indices: they give China its starting share of each destination's
