@@ -6,17 +6,9 @@
 # Usage: bash tests/app/cli.sh <path-to-pzsim> <source-dir>
 set -u
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-[ $# -eq 2 ] || fail "usage: bash cli.sh <path-to-pzsim> <source-dir>"
-PZSIM=$(realpath "$1") || fail "pzsim binary $1 not found"
-SRC=$(realpath "$2") || fail "source dir $2 not found"
-[ -x "$PZSIM" ] || fail "$PZSIM is not executable"
-DEFAULT="$SRC/scenarios/default.yaml"
-[ -f "$DEFAULT" ] || fail "$DEFAULT not found"
+# shellcheck source=lib/common.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+read_arguments "$@"
 
 tmp=$(mktemp -d) || fail "mktemp -d failed"
 trap 'rm -rf "$tmp"' EXIT
@@ -49,20 +41,8 @@ expect_in() {  # expect_in NAME out|err|both TEXT DESCRIPTION (fixed string)
     fail "$4: output does not contain '$3'"
   fi
 }
-no_leftovers() {  # no_leftovers OUTPUT-PATH DESCRIPTION
-  [ -e "$1" ] && fail "$2: $1 exists but should not"
-  local left
-  left=$(compgen -G "$1.tmp-*")
-  [ -n "$left" ] && fail "$2: temporary file(s) left behind: $left"
-  return 0
-}
 
-cat >"$tmp/small.yaml" <<EOF
-extends: $DEFAULT
-run: {start: 2015-01, months: 24, burn_in_months: 6}
-firms: {count: 1500}
-consumers: {agents_per_destination: 2000}
-EOF
+write_small_scenario "$tmp/small.yaml"
 
 # --- help and version -------------------------------------------------------------------
 run_pz help --help

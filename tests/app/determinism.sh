@@ -7,16 +7,9 @@
 # Usage: bash tests/app/determinism.sh <path-to-pzsim> <source-dir>
 set -u
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-[ $# -eq 2 ] || fail "usage: bash determinism.sh <path-to-pzsim> <source-dir>"
-PZSIM=$(realpath "$1") || fail "pzsim binary $1 not found"
-SRC=$(realpath "$2") || fail "source dir $2 not found"
-DEFAULT="$SRC/scenarios/default.yaml"
-[ -f "$DEFAULT" ] || fail "$DEFAULT not found"
+# shellcheck source=lib/common.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+read_arguments "$@"
 PY=/usr/bin/python3
 command -v h5diff >/dev/null || fail "h5diff not found (install hdf5-tools)"
 
@@ -24,13 +17,7 @@ tmp=$(mktemp -d) || fail "mktemp -d failed"
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || fail "cannot cd to $tmp"
 
-cat >"$tmp/small.yaml" <<EOF
-extends: $DEFAULT
-run: {start: 2015-01, months: 24, burn_in_months: 6}
-firms: {count: 1500}
-consumers: {agents_per_destination: 2000}
-outputs: {snapshot_every: 6}
-EOF
+write_small_scenario "$tmp/small.yaml" 'outputs: {snapshot_every: 6}'
 
 for threads in 1 2 4; do
   # stderr is kept apart: TBB may warn when more threads are asked for than there are cores.

@@ -9,16 +9,9 @@
 # Usage: bash tests/app/disk_full.sh <path-to-pzsim> <source-dir>
 set -u
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-[ $# -eq 2 ] || fail "usage: bash disk_full.sh <path-to-pzsim> <source-dir>"
-PZSIM=$(realpath "$1") || fail "pzsim binary $1 not found"
-SRC=$(realpath "$2") || fail "source dir $2 not found"
-DEFAULT="$SRC/scenarios/default.yaml"
-[ -f "$DEFAULT" ] || fail "$DEFAULT not found"
+# shellcheck source=lib/common.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+read_arguments "$@"
 
 # Can we mount a tmpfs here? If not, try once more inside a new user + mount namespace.
 probe=$(mktemp -d) || fail "mktemp -d failed"
@@ -53,21 +46,8 @@ mount_tmpfs() {  # mount_tmpfs DIR SIZE
   mounts+=("$1")
 }
 
-# no_files DIR OUTPUT DESCRIPTION: neither OUTPUT nor OUTPUT.tmp-* may exist.
-no_files() {
-  [ -e "$2" ] && fail "$3: $2 exists but should not"
-  local left
-  left=$(compgen -G "$2.tmp-*")
-  [ -n "$left" ] && fail "$3: temporary file(s) left behind: $left"
-  return 0
-}
 
-cat >"$tmp/small.yaml" <<EOF
-extends: $DEFAULT
-run: {start: 2015-01, months: 24, burn_in_months: 6}
-firms: {count: 1500}
-consumers: {agents_per_destination: 2000}
-EOF
+write_small_scenario "$tmp/small.yaml"
 
 # --- 1. up-front refusal: 256 KiB free, the estimate is always above 1 MiB ---------------
 mount_tmpfs "$tmp/tiny" 256k
@@ -80,7 +60,7 @@ if [ "$status" -ne 1 ]; then
 fi
 grep -qF "$out" "$tmp/tiny.err" || { cat "$tmp/tiny.err" >&2; fail "up-front check: the message does not name the output path $out"; }
 grep -qE "MiB|space" "$tmp/tiny.err" || { cat "$tmp/tiny.err" >&2; fail "up-front check: the message does not mention the space needed (MiB/space)"; }
-no_files "$tmp/tiny" "$out" "up-front check"
+no_leftovers "$out" "up-front check"
 [ -z "$(ls -A "$tmp/tiny")" ] || fail "up-front check: files left in the full folder: $(ls -A "$tmp/tiny")"
 echo "up-front check: exit 1, '$(head -1 "$tmp/tiny.err")', no files"
 
@@ -118,7 +98,7 @@ if [ "$status" -ne 1 ]; then
 fi
 grep -qi "I/O error" "$tmp/fills.err" || { cat "$tmp/fills.err" >&2; fail "write failure: no 'I/O error' message"; }
 grep -qiE "space|$out" "$tmp/fills.err" || { cat "$tmp/fills.err" >&2; fail "write failure: the message names neither the file nor the lack of space"; }
-no_files "$tmp/fills" "$out" "write failure"
+no_leftovers "$out" "write failure"
 rm -f "$tmp/fills/filler"
 [ -z "$(ls -A "$tmp/fills")" ] || fail "write failure: files left in the folder: $(ls -A "$tmp/fills")"
 echo "write failure: exit 1, '$(head -1 "$tmp/fills.err")', no files"

@@ -6,16 +6,9 @@
 # Usage: bash tests/app/interrupt.sh <path-to-pzsim> <source-dir>
 set -u
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-[ $# -eq 2 ] || fail "usage: bash interrupt.sh <path-to-pzsim> <source-dir>"
-PZSIM=$(realpath "$1") || fail "pzsim binary $1 not found"
-SRC=$(realpath "$2") || fail "source dir $2 not found"
-DEFAULT="$SRC/scenarios/default.yaml"
-[ -f "$DEFAULT" ] || fail "$DEFAULT not found"
+# shellcheck source=lib/common.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
+read_arguments "$@"
 
 tmp=$(mktemp -d) || fail "mktemp -d failed"
 pid=""
