@@ -137,26 +137,36 @@ void calibrate_competitors(const World& w, State& s) {
         std::max(domestic_appeal[sec], 1e-300) * (1.0 - sc.firms.home_market_share) / sc.firms.home_market_share;
 }
 
-State initial_state(const World& w) {
+CityState cities_at_start(const World& w) {
   const Scenario& sc = *w.scenario;
-  State s;
   const std::size_t n_cities = static_cast<std::size_t>(w.cities);
-  const double fraction = sc.scale.sample_fraction;
-
-  // Cities (labour markets in sample units: the labour force times the sample fraction).
-  auto& c = s.cities;
+  CityState c;
+  // Labour markets in sample units: the labour force times the sample fraction.
   for (const auto& spec : sc.cities.list) {
-    c.labour_force.push_back(*spec.labour_force * fraction);
+    c.labour_force.push_back(*spec.labour_force * sc.scale.sample_fraction);
     c.wage_cny.push_back(*spec.wage_cny);
-    c.wage_start_cny.push_back(*spec.wage_cny);
   }
+  c.wage_start_cny = c.wage_cny;
+  c.labour_force_start = c.labour_force;
   c.other_jobs.assign(n_cities, 0);
+  c.other_jobs_start = c.other_jobs;
   c.services_jobs.assign(n_cities, 0);
   c.supplier_jobs.assign(n_cities, 0);
   c.firm_jobs.assign(n_cities, 0);
   c.profit_per_firm_cny.assign(n_cities, 0.0);
   for (auto& level : c.instrument) level.assign(n_cities, 0.0);
   c.zone_premium.assign(n_cities, 0.0);
+  return c;
+}
+
+State initial_state(const World& w) {
+  const Scenario& sc = *w.scenario;
+  State s;
+  const std::size_t n_cities = static_cast<std::size_t>(w.cities);
+  const double fraction = sc.scale.sample_fraction;
+
+  s.cities = cities_at_start(w);
+  auto& c = s.cities;
 
   // Firms, apportioned to cities by their firm weight; ids follow city order.
   const auto per_city = apportion(static_cast<std::size_t>(sc.firms.count), w.city_firm_share);

@@ -129,6 +129,10 @@ struct State {
 
 State initial_state(const World& world);
 
+// City labour markets as the scenario gives them, before any firm is placed (the warm start
+// in initial_state then employs the firms' workers and sets the start-of-run references).
+CityState cities_at_start(const World& world);
+
 // Sets the competitor price indices from the firms' current prices and markets so that
 // China's import shares and the firms' home share are the scenario's (start and end of burn-in).
 void calibrate_competitors(const World& world, State& state);

@@ -84,11 +84,7 @@ dd if=/dev/zero of="$tmp/fills/filler" bs=64k >/dev/null 2>&1  # stops with ENOS
 avail=$(df -k --output=avail "$tmp/fills" | tail -1 | tr -d ' ')
 [ "$avail" -eq 0 ] || fail "write failure: could not fill the tmpfs ($avail KiB still free)"
 kill -0 "$pid" 2>/dev/null || fail "write failure: the run ended before the disk was filled; use a longer scenario"
-for ((i = 0; i < 1200; i++)); do  # up to 120 s
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-kill -0 "$pid" 2>/dev/null && fail "write failure: the run did not end within 120 s of the disk filling up"
+wait_for_exit "$pid" 120 || fail "write failure: the run did not end within 120 s of the disk filling up"
 wait "$pid"
 status=$?
 pid=""

@@ -46,12 +46,8 @@ stop_and_check() {
   sleep 0.5  # let it get into the monthly loop
   kill -0 "$pid" 2>/dev/null || fail "$round round: pzsim finished before it could be interrupted; make the scenario longer"
   kill -s "$sig" "$pid"
-  # Wait at most 30 s for it to stop (it should stop at the end of the current month).
-  for ((i = 0; i < 300; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$pid" 2>/dev/null && fail "$round round: pzsim did not stop within 30 s of SIG$sig"
+  # It should stop at the end of the current month; allow 30 s.
+  wait_for_exit "$pid" 30 || fail "$round round: pzsim did not stop within 30 s of SIG$sig"
   wait "$pid"
   status=$?
   pid=""

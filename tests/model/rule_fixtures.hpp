@@ -62,24 +62,9 @@ timeline: )" + timeline + "\n";
 }
 
 inline State blank_state(const World& w, std::size_t firms) {
-  const Scenario& sc = *w.scenario;
   State s;
   const std::size_t n_city = static_cast<std::size_t>(w.cities);
-  CityState& c = s.cities;
-  for (const auto& spec : sc.cities.list) {
-    c.labour_force.push_back(*spec.labour_force * sc.scale.sample_fraction);
-    c.wage_cny.push_back(*spec.wage_cny);
-  }
-  c.wage_start_cny = c.wage_cny;
-  c.labour_force_start = c.labour_force;
-  c.other_jobs_start.assign(n_city, 0);
-  c.other_jobs.assign(n_city, 0);
-  c.services_jobs.assign(n_city, 0);
-  c.supplier_jobs.assign(n_city, 0);
-  c.firm_jobs.assign(n_city, 0);
-  c.profit_per_firm_cny.assign(n_city, 0.0);
-  for (auto& level : c.instrument) level.assign(n_city, 0.0);
-  c.zone_premium.assign(n_city, 0.0);
+  s.cities = cities_at_start(w);
 
   s.firms.resize(firms, w.markets);
   for (std::size_t i = 0; i < firms; ++i) {

@@ -25,6 +25,16 @@ no_leftovers() {
   return 0
 }
 
+# wait_for_exit PID SECONDS: true once PID has ended, false if it still runs after SECONDS.
+wait_for_exit() {
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  ! kill -0 "$1" 2>/dev/null
+}
+
 # write_small_scenario FILE [YAML LINE ...]: the default scenario cut to two years from
 # 2015-01 with 1,500 firms (seconds to run), plus any extra top-level YAML lines.
 write_small_scenario() {
