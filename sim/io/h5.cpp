@@ -442,6 +442,55 @@ std::vector<hsize_t> shape_of(hid_t dataset) {
   return extents_of(space, dataset);
 }
 
+std::vector<std::string> dimension_names(hid_t dataset) {
+  const QuietErrors quiet;
+  const std::size_t rank = shape_of(dataset).size();
+  std::vector<std::string> names(rank);
+  for (std::size_t axis = 0; axis < rank; ++axis) {
+    const int scales = H5DSget_num_scales(dataset, static_cast<unsigned>(axis));
+    if (scales <= 0) {
+      H5Eclear2(H5E_DEFAULT);
+      continue;
+    }
+    // The first scale attached to the axis; its NAME is the dimension's name.
+    hid_t scale_id = H5I_INVALID_HID;
+    int index = 0;
+    check_in(H5DSiterate_scales(dataset, static_cast<unsigned>(axis), &index,
+                                [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+                                  *static_cast<hid_t*>(out) = H5Iinc_ref(scale) >= 0 ? scale : H5I_INVALID_HID;
+                                  return 1;  // stop at the first
+                                },
+                                &scale_id),
+             dataset, "read the dimensions");
+    if (scale_id < 0) continue;
+    const Dataset scale(scale_id);
+    const ssize_t length = H5DSget_scale_name(scale.id(), nullptr, 0);
+    if (length <= 0) {
+      H5Eclear2(H5E_DEFAULT);
+      continue;
+    }
+    std::string name(static_cast<std::size_t>(length), '\0');
+    H5DSget_scale_name(scale.id(), name.data(), name.size() + 1);
+    names[axis] = name;
+  }
+  return names;
+}
+
+bool is_string_dataset(hid_t dataset) {
+  const QuietErrors quiet;
+  const Datatype stored_type(check_in(H5Dget_type(dataset), dataset, "read the type"));
+  return check_in(H5Tget_class(stored_type.id()), dataset, "read the type") == H5T_STRING;
+}
+
+bool is_string_attribute(hid_t object, std::string_view name) {
+  const QuietErrors quiet;
+  const std::string attribute_name(name);
+  const std::string action = "read attribute " + in_quotes(name);
+  const Attribute attribute(check_in(H5Aopen(object, attribute_name.c_str(), H5P_DEFAULT), object, action));
+  const Datatype stored_type(check_in(H5Aget_type(attribute.id()), object, action));
+  return check_in(H5Tget_class(stored_type.id()), object, action) == H5T_STRING;
+}
+
 template <typename T>
 std::vector<T> read_dataset(hid_t dataset) {
   const QuietErrors quiet;

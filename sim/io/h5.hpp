@@ -84,6 +84,11 @@ Attribute open_attribute(hid_t object, std::string_view name);
 bool has_attribute(hid_t object, std::string_view name);
 bool has_link(hid_t location, std::string_view name);  // direct child of location
 std::vector<hsize_t> shape_of(hid_t dataset);          // empty for a scalar dataset
+// Names of the dimension scales attached to each axis of a dataset (netCDF dimension names);
+// "" for an axis without one.
+std::vector<std::string> dimension_names(hid_t dataset);
+bool is_string_dataset(hid_t dataset);
+bool is_string_attribute(hid_t object, std::string_view name);
 
 // The whole dataset, row-major, converted to T by HDF5.
 // T is one of double, std::int64_t, std::int32_t, std::uint8_t, std::string (string datasets).
