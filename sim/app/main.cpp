@@ -1,4 +1,4 @@
-// pzsim: one executable, subcommands run, validate, compare, schema.
+// pzsim: one executable, subcommands run, validate, compare, report, schema.
 // Exit codes: 0 success, 2 bad input (scenario, overrides, arguments), 1 internal or
 // environmental failure (I/O, resources, interrupted).
 #include <unistd.h>
@@ -17,6 +17,7 @@
 #include "sim/io/result_file.hpp"
 #include "sim/model/run_summary.hpp"
 #include "sim/model/simulation.hpp"
+#include "sim/report/report.hpp"
 #include "sim/scenario/load.hpp"
 
 namespace {
@@ -237,6 +238,12 @@ int main(int argc, char** argv) {
   compare->add_option("-o,--output-dir", out_dir, "Also write both runs' files into this folder");
   compare->add_flag("--force", force, "Overwrite existing output files");
 
+  ReportRequest report_request;
+  CLI::App* report = app.add_subcommand("report", "Write one self-contained HTML report (plots embedded) of a `pzsim compare -o DIR` folder");
+  report->add_option("dir", report_request.comparison_dir, "Folder written by pzsim compare -o DIR (comparison.json, runs/)")->required();
+  report->add_option("-o,--output", report_request.output, "HTML file to write (default DIR/report.html)");
+  report->add_flag("--force", report_request.force, "Overwrite an existing output file");
+
   CLI::App* schema = app.add_subcommand("schema", "Print the scenario schema reference (Markdown)");
 
   try {
@@ -252,6 +259,7 @@ int main(int argc, char** argv) {
     if (run->parsed()) return cmd_run(run_opts, output, force);
     if (validate->parsed()) return cmd_validate(validate_opts, print);
     if (compare->parsed()) return cmd_compare(compare_opts, out_dir, force);
+    if (report->parsed()) return write_report(report_request, &g_interrupted);
     if (schema->parsed()) {
       std::fputs(schema_markdown().c_str(), stdout);
       return 0;
