@@ -104,7 +104,7 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       // Zone tax rules apply to the CBEC exports that lack purchase invoices, from the month
       // each rule took effect.
       const Month month_now = w.clock.at(std::max(0, s.step));
-      if (zone && cbec_revenue > 0.0 && s.step >= 0) {
+      if (zone && fiscal.tax_rules && cbec_revenue > 0.0 && s.step >= 0) {
         const double no_invoice = fiscal.no_invoice_share;
         if (month_now >= fiscal.deemed_margin_start) {
           const double deemed_tax =

@@ -44,16 +44,19 @@ inline double logistics_factor(const World& w, int sector, int channel, bool war
 // inland city. The city's information instrument cuts the haulage (goods clear at a local
 // hub, e.g. Zhengzhou's airport or Chongqing's rail terminal) and, for CBEC, the clearance
 // cost of the destination's part.
-inline double trade_cost_from(const World& w, const State& s, std::size_t city, int market, int step) {
+// trade_cost_at takes the information level as given (what the city would pay at that level).
+inline double trade_cost_at(const World& w, std::size_t city, int market, int step, double info) {
   const auto& cities = sc(w).cities;
   const auto& effects = sc(w).zones.effects;
   const bool general = market % kChannels == kGeneral;
-  const double info = level(s, city, Instrument::information);
   const double haulage = w.coastal[city] ? 0.0
                                          : (general ? cities.inland_cost_general : cities.inland_cost_cbec) *
                                                (1.0 - effects.inland_cost_cut * info);
   const double destination = w.at(step).trade_cost[static_cast<std::size_t>(market)];
   return haulage + (general ? destination : destination * (1.0 - effects.clearance_cost_cut * info));
+}
+inline double trade_cost_from(const World& w, const State& s, std::size_t city, int market, int step) {
+  return trade_cost_at(w, city, market, step, level(s, city, Instrument::information));
 }
 
 // Trade cost a firm faces: that of its registered city.

@@ -5,7 +5,13 @@
 //                fixed_cost_cbec * entry_cost_cut * (administration there - administration here)
 //              + variable profit * (((1 + tau there) / (1 + tau here))^(1 - sigma) - 1)
 //   (tau: CBEC trade cost from each city, inland haulage included)
-//   move with P = logistic((gain * H - C) / (noise * C)),  C = relocation_cost_months * wage bill
+//   policy gain = the same with the zone's instruments at the national floor subtracted, i.e.
+//                 what the zone's instruments add over a non-zone city of the same geography
+//   net = min(gain, policy gain) * H - C,  C = relocation_cost_months * wage bill
+//   move with P = max(0, 2 logistic(net / (noise * C)) - 1)
+// So a move must pay (P = 0 when net <= 0, whatever the noise), and the zone's instruments
+// alone must pay for it: the model has no moves between non-zone cities, so a move that
+// geography alone (e.g. leaving inland haulage behind) would justify is not a zone effect.
 // It moves with its workers (the labour force follows); jobs are destroyed at the origin
 // and created at the destination, and the moving cost is paid to domestic services.
 #include <algorithm>
@@ -50,20 +56,28 @@ void relocate_firms(const World& w, State& s, MonthOutputs& out) {
 
     const double sigma = sc.sectors[f.sector[i]].elasticity;
     auto level = [&](std::size_t city, Instrument k) { return c.instrument[static_cast<std::size_t>(k)][city]; };
-    double gain = 0.0;
+    const auto& floor = w.at(s.step).national_floor;
+    const double info_floor = floor[static_cast<std::size_t>(Instrument::information)];
+    const double admin_floor = floor[static_cast<std::size_t>(Instrument::administration)];
+    double gain = 0.0, policy_gain = 0.0;
     for (int d = 0; d < w.destinations; ++d) {
       const int market = d * kChannels + kCbec;
       const std::size_t k = econ::market_index(w, i, market);
       if (!f.active[k]) continue;
       const double tau_here = econ::trade_cost_from(w, s, here, market, s.step);
       const double tau_there = econ::trade_cost_from(w, s, there, market, s.step);
+      const double tau_there_floor = econ::trade_cost_at(w, there, market, s.step, info_floor);
       const double variable = econ::variable_profit_cny(w, s, i, market, s.step, f.revenue_usd_last[k]);
-      gain += variable * (std::pow((1.0 + tau_there) / (1.0 + tau_here), 1.0 - sigma) - 1.0);
-      gain += cfg.fixed_cost_cbec_cny * effects.entry_cost_cut *
-              (level(there, Instrument::administration) - level(here, Instrument::administration));
+      const double admin_saving = cfg.fixed_cost_cbec_cny * effects.entry_cost_cut;
+      gain += variable * (std::pow((1.0 + tau_there) / (1.0 + tau_here), 1.0 - sigma) - 1.0) +
+              admin_saving * (level(there, Instrument::administration) - level(here, Instrument::administration));
+      policy_gain += variable * (std::pow((1.0 + tau_there) / (1.0 + tau_there_floor), 1.0 - sigma) - 1.0) +
+                     admin_saving * (level(there, Instrument::administration) - admin_floor);
     }
     const double cost = std::max(1.0, cfg.relocation_cost_months * f.employees[i] * c.wage_cny[here]);
-    if (!rng.bernoulli(econ::logistic((gain * cfg.horizon_months - cost) / (cfg.decision_noise * cost)))) continue;
+    const double net = std::min(gain, policy_gain) * cfg.horizon_months - cost;
+    if (net <= 0.0) continue;
+    if (!rng.bernoulli(2.0 * econ::logistic(net / (cfg.decision_noise * cost)) - 1.0)) continue;
 
     const std::int64_t workers = f.employees[i];
     c.firm_jobs[here] -= workers;

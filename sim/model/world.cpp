@@ -97,12 +97,10 @@ World build_world(const Scenario& s, std::uint64_t seed) {
 
   w.zone_approval_step.assign(static_cast<std::size_t>(w.cities), INT_MAX);
   int first_step = INT_MAX;
-  // A zone whose four instruments all have strength 0 changes nothing, tax rules included:
-  // it is no zone (so a zero-strength policy reproduces its counterfactual exactly).
-  const auto& z = s.zones;
-  const bool inert = z.financial.strength == 0.0 && z.information.strength == 0.0 &&
-                     z.administration.strength == 0.0 && z.enforcement.strength == 0.0;
-  for (const auto& [city, approval] : inert ? std::vector<std::pair<int, Month>>{} : select_zones(s)) {
+  // Zone status is status: a zone whose instruments all have strength 0 is still a zone
+  // (tax rules, bonded imports, running cost, relocation target), so a status-only run
+  // measures what status alone does.
+  for (const auto& [city, approval] : select_zones(s)) {
     const int step = w.clock.step_of(approval);
     w.zone_approval_step[static_cast<std::size_t>(city)] = step;
     if (step < first_step) {

@@ -225,6 +225,7 @@ struct ZoneEntry {
 };
 
 struct FiscalConfig {
+  bool tax_rules = true;                // zone tax rules apply (false: zone status without them)
   double vat_rate = 0.13;               // VAT rate forgone on exports without purchase invoices
   double no_invoice_share = 0.3;        // share of zone CBEC exports lacking purchase invoices
   double deemed_margin = 0.04;          // deemed profit margin taxed in zones

@@ -302,6 +302,8 @@ void describe(V& v, ZoneEntry& z) {
 
 template <class V>
 void describe(V& v, FiscalConfig& f) {
+  v.field("tax_rules", f.tax_rules,
+          "zone tax rules (VAT exemption without invoices, deemed margin) apply; false for a status-only run", Rule{});
   v.field("vat_rate", f.vat_rate, "VAT rate forgone on exports without invoices", share());
   v.field("no_invoice_share", f.no_invoice_share, "share of zone CBEC exports lacking invoices", share());
   v.field("deemed_margin", f.deemed_margin, "deemed profit margin taxed in zones", share());

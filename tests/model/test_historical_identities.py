@@ -2,7 +2,9 @@
 """End to end on the real rollout: `pzsim run scenarios/historical.yaml` and
 `scenarios/baseline.yaml` (its counterfactual) with the same seed. Every accounting identity
 must hold in every month of both files, and the zones must raise their cities' CBEC exports
-and CBEC exporters against the baseline.
+and CBEC exporters against the baseline. A status-only run (zones approved, every instrument
+at strength 0, tax rules off) must stay within 2% of the baseline's zone-city CBEC exports
+and move no firm.
 
 Usage: /usr/bin/python3 test_historical_identities.py PZSIM SOURCE_DIR
 """
@@ -58,10 +60,16 @@ def main():
     pzsim, source = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         files = {}
-        for name in ("historical", "baseline"):
+        # status-only: the historical zones approved, every instrument at strength 0 and the
+        # zone tax rules off (zone status alone, which must do next to nothing).
+        status_only = [f"zones.{k}.strength=0" for k in ("financial", "information", "administration", "enforcement")]
+        status_only.append("zones.fiscal.tax_rules=false")
+        runs = {"historical": ("historical", []), "baseline": ("baseline", []), "status-only": ("historical", status_only)}
+        for name, (scenario, overrides) in runs.items():
             out = os.path.join(tmp, f"{name}.h5")
-            subprocess.run([pzsim, "run", os.path.join(source, "scenarios", f"{name}.yaml"), "-o", out, "-q",
-                            "--seed", "4"], check=True)
+            sets = [arg for o in overrides for arg in ("--set", o)]
+            subprocess.run([pzsim, "run", os.path.join(source, "scenarios", f"{scenario}.yaml"), "-o", out, "-q",
+                            "--seed", "4", *sets], check=True)
             files[name] = identities(out, name)
         policy, base = files["historical"], files["baseline"]
         zone = policy["zone_active"].isel(time=-1).values.astype(bool)
@@ -73,6 +81,15 @@ def main():
         print(f"zone cities from 2016: CBEC exports {cbec_p / cbec_b - 1:+.1%}, CBEC exporter-months {exporters_p / exporters_b - 1:+.1%}")
         check(cbec_p > cbec_b, "zones do not raise their cities' CBEC exports against the baseline")
         check(exporters_p > exporters_b, "zones do not raise their cities' CBEC exporters against the baseline")
+        status = files["status-only"]
+        check((status["zone_active"].values == policy["zone_active"].values).all(),
+              "status-only run does not approve the historical zones")
+        cbec_s = status["exports_usd"].sel(channel="cbec").sum("sector").values[after][:, zone].sum()
+        relocations_s = int(status["relocations_in"].values.sum())
+        print(f"status-only: zone-city CBEC from 2016 {cbec_s / cbec_b - 1:+.2%} against the baseline, "
+              f"{relocations_s} relocations (historical: {int(policy['relocations_in'].values.sum())})")
+        check(abs(cbec_s / cbec_b - 1) <= 0.02, "status-only zones move zone-city CBEC exports by more than 2%")
+        check(relocations_s == 0, "firms relocate to zones that offer nothing")
         before = policy["month"].values < "2015-03"
         check(np.array_equal(policy["employment"].values[before], base["employment"].values[before]),
               "policy and baseline differ before the first zone (pairing broken)")

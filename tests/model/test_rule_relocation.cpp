@@ -2,7 +2,9 @@
 // relocation_rate; target = the zone with the highest premium in its macro-region, else nationally.
 //   gain = sum over active CBEC markets of VP_last ((1 + tau_z)/(1 + tau_h))^(1 - sigma) - 1)
 //          + 12,000 * 0.5 (admin_z - admin_h),  tau_x = tau (1 - 0.3 info_x)
-//   C = max(1, 4 * employees * wage here);  move with P = logistic((24 gain - C) / (0.5 C))
+//   policy gain = the same with the target's instruments at the national floor subtracted
+//   C = max(1, 4 * employees * wage here);  net = 24 min(gain, policy gain) - C
+//   move with P = max(0, 2 logistic(net / (0.5 C)) - 1): never when the move does not pay
 // Fixture: A (east) and B (central) are zones; C (east) and D (west) are not.
 #include <catch2/catch.hpp>
 
@@ -98,15 +100,18 @@ TEST_CASE("relocation: nobody moves without a review or before any zone exists",
   }
 }
 
-TEST_CASE("relocation: the move probability is logistic in (24 gain - C) / (0.5 C)", "[model][rules]") {
-  // 4,000 one-worker sellers in C with no sales last month: gain = 6,000 * admin_A only.
-  // admin_A = 14,000 / 24 / 6,000 makes 24 gain = C = 14,000, so P = 1/2. Tolerance 0.035 (SE 0.0079).
+namespace {
+
+// 4,000 one-worker CBEC sellers in C with no sales last month: their gain is
+// 6,000 CNY x (admin_A - admin_C) a month; C = 4 x 3,500 = 14,000 CNY. Returns the share moving.
+double moving_share(double admin_zone, double admin_here) {
   const auto loaded = rule_scenario({"firms.relocation_rate=1"});
   const World w = build_world(loaded.scenario, 7);
   const std::size_t n = 4000;
   State s = with_zones(w, n);
   set_level(s, kA, Instrument::information, 0.0);
-  set_level(s, kA, Instrument::administration, 14000.0 / 24.0 / 6000.0);
+  set_level(s, kA, Instrument::administration, admin_zone);
+  set_level(s, kC, Instrument::administration, admin_here);
   for (std::size_t i = 0; i < n; ++i) {
     s.firms.city[i] = s.firms.production_city[i] = kC;
     s.firms.employees[i] = 1;
@@ -115,22 +120,45 @@ TEST_CASE("relocation: the move probability is logistic in (24 gain - C) / (0.5 
   s.cities.labour_force[kC] = 10000;
   MonthOutputs out = fresh_outputs(w);
   relocate_firms(w, s, out);
-  const double share = static_cast<double>(out.relocations_out[kC]) / static_cast<double>(n);
-  INFO("moving share " << share);
-  CHECK(std::abs(share - 0.5) < 0.035);
   CHECK(out.relocations_in[kA] == out.relocations_out[kC]);
+  return static_cast<double>(out.relocations_out[kC]) / static_cast<double>(n);
 }
 
-TEST_CASE("relocation: inland haulage enters the trade-cost gain, toward the coast and away from it", "[model][rules]") {
-  // Zone instruments at 0, so haulage (0.08 on CBEC from an inland city) is the only difference:
-  // leaving an inland city gains VP ((1.20 / 1.28)^-3 - 1) > 0, moving inland loses VP ((1.28 / 1.20)^-3 - 1) < 0,
-  // both about 2e5 CNY a month against a one-off cost of 1.0e5-1.4e5: P = 1 and P = 0 in double precision.
-  auto run = [](const std::string& inland_city, std::uint32_t from) {
+}  // namespace
+
+TEST_CASE("relocation: zero relocations at zero gain and at break-even, some at a large gain", "[model][rules]") {
+  // Zero gain: the zone offers what the firms already have (both at 0, or both at 0.5).
+  CHECK(moving_share(0.0, 0.0) == 0.0);
+  CHECK(moving_share(0.5, 0.5) == 0.0);
+  // Break-even: 24 gain = C exactly (admin_A = 14,000 / 24 / 6,000); slightly below it.
+  CHECK(moving_share(14000.0 / 24.0 / 6000.0, 0.0) == 0.0);
+  CHECK(moving_share(0.9 * 14000.0 / 24.0 / 6000.0, 0.0) == 0.0);
+  // A large gain (24 x 6,000 = 144,000 against 14,000): x = 18.6, P = 1 in double precision.
+  CHECK(moving_share(1.0, 0.0) == 1.0);
+}
+
+TEST_CASE("relocation: above break-even the move probability is 2 logistic(net / (0.5 C)) - 1", "[model][rules]") {
+  // net / (0.5 C) = ln 3 gives P = 2 x 3/4 - 1 = 1/2: 24 x 6,000 a = C (1 + 0.5 ln 3).
+  // Tolerance 0.035 (SE 0.0079).
+  const double admin = 14000.0 * (1.0 + 0.5 * std::log(3.0)) / 24.0 / 6000.0;
+  const double share = moving_share(admin, 0.0);
+  INFO("moving share " << share);
+  CHECK(std::abs(share - 0.5) < 0.035);
+}
+
+TEST_CASE("relocation: geography alone moves nobody, the zone's instruments must pay for the move", "[model][rules]") {
+  // Inland D (west, no zone in its region) pays 0.08 haulage on CBEC; the best zone is coastal B.
+  // With B's instruments at 0 the move would save VP ((1.20 / 1.28)^-3 - 1), about 2e5 CNY a
+  // month, but none of it comes from the zone: nobody moves. With B's information instrument
+  // at 1 (clearance cost of the destination's 0.20 cut by 30%: tau 0.14 against 0.20), the
+  // policy part alone is VP ((1.14 / 1.20)^-3 - 1), about 5.4e5 a month against C = 1e5: it moves.
+  // Coastal C never moves to an inland zone A whose instruments do not cover the haulage it adds.
+  auto run = [](const std::string& inland_city, std::uint32_t from, double info_zone) {
     const auto loaded = rule_scenario({"firms.relocation_rate=1", "cities.list." + inland_city + ".coastal=false"});
     const World w = build_world(loaded.scenario, 7);
     State s = with_zones(w, 1);
     for (std::size_t zone : {kA, kB}) {
-      set_level(s, zone, Instrument::information, 0.0);
+      set_level(s, zone, Instrument::information, info_zone);
       set_level(s, zone, Instrument::administration, 0.0);
     }
     s.firms.city[0] = s.firms.production_city[0] = from;
@@ -141,6 +169,7 @@ TEST_CASE("relocation: inland haulage enters the trade-cost gain, toward the coa
     relocate_firms(w, s, out);
     return s.firms.city[0];
   };
-  CHECK(run("3", kD) == kB);  // inland D (west, no zone in its region) moves to coastal B
-  CHECK(run("0", kC) == kC);  // coastal C does not move to an inland A
+  CHECK(run("3", kD, 0.0) == kD);  // geography only: no move
+  CHECK(run("3", kD, 1.0) == kB);  // the zone's instruments pay for it
+  CHECK(run("0", kC, 0.0) == kC);  // coastal C does not move to an inland A
 }

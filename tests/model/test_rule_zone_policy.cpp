@@ -136,12 +136,17 @@ TEST_CASE("zone policy: a national floor is a minimum everywhere and the premium
   CHECK(s.cities.zone_premium[kA] == Approx(((0.8 - 0.5) + (1.0 - 0.3) + 0.25 + 0.6) / 4.0));
 }
 
-TEST_CASE("zone policy: zones whose four strengths are zero are no zones at all", "[model][rules]") {
+TEST_CASE("zone policy: zones whose four strengths are zero keep their status but no instrument level", "[model][rules]") {
+  // Status-only zones: approved (status, tax rules, relocation target) with every level 0.
   const auto loaded = rule_scenario({"zones.financial.strength=0", "zones.information.strength=0",
                                      "zones.administration.strength=0", "zones.enforcement.strength=0"});
   const World w = build_world(loaded.scenario, 7);
-  CHECK(w.leader_city == -1);
+  CHECK(w.leader_city == static_cast<int>(kA));
   MonthOutputs out;
-  at_step(w, 30, out);
-  for (std::size_t c = 0; c < 4; ++c) CHECK(out.zone_active[c] == 0);
+  const State s = at_step(w, 30, out);
+  for (std::size_t c = 0; c < 4; ++c) {
+    CHECK(out.zone_active[c] == (c == kA || c == kB ? 1 : 0));
+    CHECK(s.cities.zone_premium[c] == 0.0);
+    for (int k = 0; k < kInstrumentCount; ++k) CHECK(lvl(s, c, static_cast<Instrument>(k)) == 0.0);
+  }
 }
