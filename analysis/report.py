@@ -108,12 +108,14 @@ def pair_runs(directory, comparison, scenario):
     name, cf_label = scenario.get("name"), scenario.get("counterfactual")
     policy, counterfactual = {}, {}
     for run in comparison["runs"]:
-        seed, role, file = run.get("seed"), run.get("role"), run.get("file", "")
+        seed, role, file = run.get("seed"), run.get("role"), run.get("file") or ""
+        if not file:
+            raise BadInput(f"comparison.json: run {run} has no file (compare was run without -o DIR?)")
         if role == "policy" and run.get("scenario") == name:
             policy[seed] = file
-        # A counterfactual shared by several scenarios is listed under its own label or under
-        # each scenario; its file name starts with the label either way.
-        elif role == "counterfactual" and (run.get("scenario") in (name, cf_label) or
+        # A counterfactual shared by several scenarios is listed under its label, under each
+        # scenario or under none; its file name starts with the label in every case.
+        elif role == "counterfactual" and (run.get("scenario") in (name, cf_label) or run.get("label") == cf_label or
                                            (cf_label and os.path.basename(file).startswith(cf_label + "-s"))):
             counterfactual[seed] = file
     pairs = []
@@ -252,8 +254,18 @@ def event_time_plot(pairs, title):
     return png(fig) if any_cohort else "<p>No city becomes a zone inside the run: no event-time effects.</p>"
 
 
-def interval_plot(rows, label_of, title, xlabel):
+def axis_scale(unit):
+    """(divisor, axis label) that keep a unit's numbers short."""
+    if unit == "USD":
+        return 1e9, "USD bn"
+    if unit in ("jobs", "firms", "job-years"):
+        return 1e3, f"thousand {unit}"
+    return 1.0, unit
+
+
+def interval_plot(rows, label_of, title, unit):
     """Horizontal effect estimates with their intervals, one line per row."""
+    divisor, xlabel = axis_scale(unit)
     fig, ax = plt.subplots(figsize=(9, 0.35 * len(rows) + 1.2))
     y = np.arange(len(rows))[::-1]
     for yi, row in zip(y, rows):
@@ -261,8 +273,8 @@ def interval_plot(rows, label_of, title, xlabel):
         if mean is None:
             continue
         if lo is not None and hi is not None:
-            ax.plot([lo, hi], [yi, yi], color="tab:blue")
-        ax.plot([mean], [yi], "o", color="tab:blue", markersize=4)
+            ax.plot([lo / divisor, hi / divisor], [yi, yi], color="tab:blue")
+        ax.plot([mean / divisor], [yi], "o", color="tab:blue", markersize=4)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_yticks(y)
     ax.set_yticklabels([label_of(r) for r in rows], fontsize=8)
@@ -321,7 +333,7 @@ def number(value, unit=""):
 
 HEADLINE_ESTIMANDS = ("national", "direct", "spillover")
 TABLE_HEAD = ("<tr><th>estimand</th><th>metric</th><th>unit</th><th>policy</th><th>counterfactual</th>"
-              "<th>effect</th><th>95% interval</th><th>effect %</th><th>n</th><th>0 in interval</th></tr>")
+              "<th>effect</th><th>95% interval</th><th>effect %</th><th>n</th><th>0 in interval</th><th>note</th></tr>")
 
 
 def table_row(row):
@@ -335,7 +347,7 @@ def table_row(row):
             f'<td class="num">{number(row.get("counterfactual_mean"))}</td>'
             f'<td class="num">{number(row.get("effect_mean"))}</td><td class="num">{interval}</td>'
             f'<td class="num">{"n/a" if pct is None else f"{pct:+.2f}%"}</td><td class="num">{esc(row.get("n"))}</td>'
-            f'<td>{"yes" if zero else ("no" if zero is not None else "n/a")}</td></tr>')
+            f'<td>{"yes" if zero else ("no" if zero is not None else "n/a")}</td><td>{esc(row.get("note"))}</td></tr>')
 
 
 def comparison_tables(comparison):
@@ -357,6 +369,20 @@ def comparison_tables(comparison):
     if not parts:
         return "<p>comparison.json has no rows.</p>"
     return '<div id="comparison-table">' + "".join(parts) + "</div>"
+
+
+GLANCE_METRICS = ("net_jobs_end", "exports_usd", "exports_cbec_usd")
+
+
+def glance_section(comparison):
+    """Forest plots: the headline metrics' effects with intervals, per scenario and estimand."""
+    parts = []
+    for metric in GLANCE_METRICS:
+        rows = [r for r in comparison["rows"] if r.get("metric") == metric and r.get("estimand") in HEADLINE_ESTIMANDS]
+        if rows:
+            parts.append(interval_plot(rows, lambda r: f"{r.get('scenario')}: {r.get('estimand')}",
+                                       f"effect on {metric}: mean over seeds and 95% interval", rows[0].get("unit", "")))
+    return "".join(parts)
 
 
 def cohort_rows_section(comparison):
@@ -436,8 +462,8 @@ code { background: #f4f4f4; padding: 0 2px; }
 
 
 def scenario_table(comparison, pairs_by_scenario):
-    head = ("<tr><th>scenario</th><th>file</th><th>zone cities</th><th>zone cities (names, first seed)</th>"
-            "<th>counterfactual</th><th>seeds</th></tr>")
+    head = ("<tr><th>scenario</th><th>file</th><th>months</th><th>cities</th><th>zone cities</th>"
+            "<th>zone cities (approval month)</th><th>counterfactual</th><th>seeds</th></tr>")
     body = []
     for s in comparison["scenarios"]:
         pairs = pairs_by_scenario.get(s.get("name"), [])
@@ -447,7 +473,12 @@ def scenario_table(comparison, pairs_by_scenario):
             approval = p.approval_index()
             listed = [f"{c} ({p.months[a]})" for c, a in zip(p.cities, approval) if a >= 0]
             names = ", ".join(listed[:40]) + (f", ... ({len(listed) - 40} more)" if len(listed) > 40 else "")
-        body.append(f'<tr class="scenario-row"><td>{esc(s.get("name"))}</td><td><code>{esc(s.get("path"))}</code></td>'
+        cities = s.get("cities") or comparison.get("cities") or {}
+        months = f'{p.months[0]} to {p.months[-1]}' if pairs else f'{s.get("start", "?")} to {s.get("end", "?")}'
+        body.append(f'<tr class="scenario-row"><td>{esc(s.get("name"))}<br><small>{esc(s.get("description"))}</small></td>'
+                    f'<td><code>{esc(s.get("path"))}</code></td><td>{esc(months)}</td>'
+                    f'<td>{esc(cities.get("total", "?"))} ({esc(cities.get("real", "?"))} real, '
+                    f'{esc(cities.get("synthetic", "?"))} synthetic)</td>'
                     f'<td class="num">{esc(s.get("zone_cities"))}</td><td>{esc(names)}</td>'
                     f'<td>{esc(s.get("counterfactual"))}</td><td>{esc(", ".join(str(p[0].seed) for p in pairs))}</td></tr>')
     return '<table id="scenarios">' + head + "".join(body) + "</table>"
@@ -501,7 +532,7 @@ def build_html(directory, comparison, pzsim):
                 "<h2>Comparison with intervals</h2>",
                 "<p>Mean over seeds of policy, counterfactual and their difference (the effect), with the 95% interval "
                 "of the mean effect across seeds. Shaded rows: the interval excludes 0.</p>",
-                comparison_tables(comparison)]
+                glance_section(comparison), comparison_tables(comparison)]
 
     plot_sections = [
         ("National monthly series: policy against counterfactual", "", national_plot,
