@@ -33,7 +33,7 @@ std::vector<std::string> coordinates_for(const std::vector<std::string>& dims) {
   std::vector<std::string> coords = {"month"};
   for (const auto& d : dims)
     if (d == "city") {
-      coords.insert(coords.end(), {"province", "macro_region", "coastal"});
+      coords.insert(coords.end(), {"province", "macro_region", "coastal", "synthetic"});
       break;
     }
   return coords;
@@ -89,12 +89,13 @@ ResultFile::ResultFile(std::filesystem::path final_path, bool force, const World
                              "the same factor: divide flows and counts by sample_fraction for national units.");
 
   std::vector<std::string> cities, provinces, regions, destinations, sectors;
-  std::vector<std::uint8_t> coastal;
+  std::vector<std::uint8_t> coastal, synthetic;
   for (const auto& c : sc.cities.list) {
     cities.push_back(c.name);
     provinces.push_back(c.province);
     regions.emplace_back(enum_name(c.region));
     coastal.push_back(c.coastal ? 1 : 0);
+    synthetic.push_back(c.synthetic ? 1 : 0);
   }
   for (const auto& d : sc.destinations) destinations.push_back(d.name);
   for (const auto& s : sc.sectors) sectors.push_back(s.name);
@@ -117,7 +118,10 @@ ResultFile::ResultFile(std::filesystem::path final_path, bool force, const World
   w.define_variable({"coastal", {"city"}, h5::ValueType::u8, "1", "coastal city (1) or inland (0)", "", "", {}});
   w.write("province", provinces);
   w.write("macro_region", regions);
+  w.define_variable({"synthetic", {"city"}, h5::ValueType::u8, "1",
+                     "generated city or one with a drawn attribute (1), all attributes from the scenario (0)", "", "", {}});
   w.write("coastal", std::span<const std::uint8_t>(coastal));
+  w.write("synthetic", std::span<const std::uint8_t>(synthetic));
 
   for (const auto& v : output_catalog()) {
     h5::VariableSpec spec;

@@ -332,6 +332,7 @@ void resolve_cities(CitiesConfig& cities) {
     c.province = "synthetic";
     c.region = static_cast<Region>(rng.categorical(synthetic.region_shares));
     c.coastal = c.region != Region::west && rng.bernoulli(synthetic.coastal_share);
+    c.synthetic = true;
     cities.list.push_back(std::move(c));
   }
   cities.synthetic.count = 0;
@@ -347,6 +348,9 @@ void resolve_cities(CitiesConfig& cities) {
     const double labour_force = a.labour_force_median * std::exp(a.labour_force_sigma * rng.normal());
     const double wage = (c.region == Region::east ? a.wage_cny_east : a.wage_cny_other) * std::exp(0.1 * rng.normal());
     const double firm_weight = labour_force / 1e6 * (0.5 + trade_scale) * std::exp(0.3 * rng.normal());
+    // A city with any drawn attribute is synthetic: the outputs say so (the `synthetic` coordinate).
+    if (!c.infrastructure || !c.ecommerce || !c.trade_scale || !c.labour_force || !c.wage_cny || !c.firm_weight)
+      c.synthetic = true;
     if (!c.infrastructure) c.infrastructure = infrastructure;
     if (!c.ecommerce) c.ecommerce = ecommerce;
     if (!c.trade_scale) c.trade_scale = trade_scale;

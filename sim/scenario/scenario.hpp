@@ -54,6 +54,7 @@ struct CitySpec {
   std::optional<double> labour_force;    // workers; drawn when omitted
   std::optional<double> wage_cny;        // monthly wage at the start, CNY; drawn when omitted
   std::optional<double> firm_weight;     // relative number of manufacturing firms; drawn when omitted
+  bool synthetic = false;                // generated, or an attribute drawn; set when the scenario is resolved
 };
 
 struct CityAttributeDistributions {

@@ -86,6 +86,8 @@ void describe(V& v, CitySpec& c) {
   v.field("wage_cny", c.wage_cny, "monthly wage at the start (drawn when omitted)", range("CNY/month", 100, 1e6));
   v.field("firm_weight", c.firm_weight, "relative number of manufacturing firms (drawn when omitted)",
           range("1", 0.0, 1e9));
+  v.field("synthetic", c.synthetic,
+          "generated or with a drawn attribute; set true when the scenario is resolved (written to outputs)", Rule{});
 }
 
 template <class V>

@@ -5,7 +5,7 @@ Usage: /usr/bin/python3 tests/io/test_output_xarray.py <path-to-pzsim> <source-d
 
 Runs a small scenario in a temporary folder, then checks without any warning from xarray:
 dimensions and their sizes (from `pzsim validate --print`), the month/province/macro_region/
-coastal coordinates, time decoding, the documented variables with their dimensions, `units`
+coastal/synthetic coordinates, time decoding, the documented variables with their dimensions, `units`
 and `long_name` on every data variable, the root attributes, the scenario_yaml round trip
 through `pzsim validate --print`, conversion to a pandas DataFrame, and that docs/outputs.md
 mentions every variable of the file.
@@ -129,7 +129,7 @@ def main():
                 check(ds["month"].dims == ("time",), f"month has dims {ds['month'].dims}, expected ('time',)")
                 got = [str(m) for m in ds["month"].values]
                 check(got == months, f"month is {got[:3]}...{got[-2:]}, expected {months[0]}..{months[-1]} consecutive")
-            for name in ("province", "macro_region", "coastal"):
+            for name in ("province", "macro_region", "coastal", "synthetic"):
                 if check(name in ds.coords, f"coordinate {name!r} missing"):
                     check(ds[name].dims == ("city",), f"{name} has dims {ds[name].dims}, expected ('city',)")
             if all(n in ds.coords for n in ("province", "macro_region", "coastal")):
@@ -139,6 +139,9 @@ def main():
                       "macro_region differs from the scenario's cities' region")
                 check([bool(v) for v in ds["coastal"].values] == [bool(c["coastal"]) for c in cities],
                       "coastal differs from the scenario's cities")
+            if "synthetic" in ds.coords:
+                check([bool(v) for v in ds["synthetic"].values] == [bool(c["synthetic"]) for c in cities],
+                      "synthetic differs from the resolved scenario's cities")
 
             # Time decodes to the first day of each month
             if "time" in ds.coords:

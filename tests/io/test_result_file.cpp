@@ -143,3 +143,22 @@ TEST_CASE("a missing output folder is an I/O error naming the path", "[io]") {
     CHECK(std::string(e.what()).find("/nonexistent-pzsim-folder") != std::string::npos);
   }
 }
+
+TEST_CASE("the synthetic coordinate marks generated cities and cities with a drawn attribute", "[io]") {
+  const TempDir dir;
+  // A gets every attribute from the scenario; B keeps drawn attributes; three are generated.
+  const auto loaded = small_scenario({"run.months=18", "cities.list.0.infrastructure=0.5", "cities.list.0.ecommerce=0.4",
+                                      "cities.list.0.trade_scale=0.6", "cities.list.0.labour_force=2000000",
+                                      "cities.list.0.wage_cny=3000", "cities.list.0.firm_weight=2",
+                                      "cities.list.1.labour_force=1500000"});
+  const fs::path file = dir.path() / "run.h5";
+  run_into(loaded, file);
+  const h5::File h = h5::open_file(file);
+  const auto synthetic = h5::read_dataset<std::uint8_t>(h5::open_dataset(h.id(), "synthetic").id());
+  CHECK(synthetic == std::vector<std::uint8_t>{0, 1, 1, 1, 1});
+  const auto coastal = h5::read_dataset<std::uint8_t>(h5::open_dataset(h.id(), "coastal").id());
+  CHECK(coastal.size() == synthetic.size());
+  // Every city variable names it as a coordinate, as it does `coastal`.
+  const auto coordinates = h5::read_attribute<std::string>(h5::open_dataset(h.id(), "employment").id(), "coordinates");
+  CHECK(coordinates.find("coastal synthetic") != std::string::npos);
+}

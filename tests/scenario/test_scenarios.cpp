@@ -64,10 +64,14 @@ TEST_CASE("every scenario in scenarios/ loads and validates", "[scenario]") {
 TEST_CASE("the scenario library says what it claims", "[scenario]") {
   const auto dir = scenarios_dir();
   const auto historical = pzsim::load_scenario(dir / "historical.yaml").scenario;
-  SECTION("historical: 165 real zones in seven batches, 100 synthetic non-zone cities, import pilots") {
+  SECTION("historical: 165 real zones in seven batches, rest-of-province cities, all from data, import pilots") {
     REQUIRE(historical.zones.selection == pzsim::ZoneSelection::list);
     REQUIRE(historical.zones.list.size() == 165);
-    CHECK(historical.cities.list.size() == 265);
+    CHECK(historical.cities.list.size() == 188);  // 165 pilots + 23 non-empty rest-of rows
+    for (const auto& c : historical.cities.list) {
+      INFO(c.name);
+      CHECK_FALSE(c.synthetic);  // every attribute comes from data/cities.csv
+    }
     CHECK(historical.zones.list.front().city == "Hangzhou");
     CHECK(historical.zones.list.front().approval == pzsim::Month::of(2015, 3));
     CHECK(historical.zones.list.back().approval == pzsim::Month::of(2022, 11));
@@ -75,7 +79,7 @@ TEST_CASE("the scenario library says what it claims", "[scenario]") {
     for (const auto& z : historical.zones.list) months.push_back(z.approval);
     months.erase(std::unique(months.begin(), months.end()), months.end());
     CHECK(months.size() == 7);  // listed batch by batch
-    CHECK(historical.cities.list[165].name == "rest-1");
+    CHECK(historical.cities.list[165].name == "rest-of-Anhui");
     // The default timeline is kept whole and the import pilots are added.
     const pzsim::Scenario defaults;
     CHECK(historical.timeline.size() == defaults.timeline.size() + 2);
@@ -407,4 +411,26 @@ TEST_CASE("docs/scenarios.md carries the current schema reference", "[scenario]"
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   // Regenerate with `pzsim schema` when this fails.
   CHECK(text.find(pzsim::schema_markdown()) != std::string::npos);
+}
+
+TEST_CASE("a city with a drawn attribute stays synthetic through the printed scenario", "[scenario]") {
+  const std::string text =
+      "cities:\n"
+      "  list:\n"
+      "    - {name: A, province: P, infrastructure: 0.5, ecommerce: 0.5, trade_scale: 0.5, labour_force: 1e6,"
+      " wage_cny: 3000, firm_weight: 1}\n"
+      "    - {name: B, province: P, labour_force: 1e6}\n"
+      "  synthetic: {count: 1}\n";
+  const auto loaded = pzsim::load_scenario_text(text, "t.yaml");
+  const auto& cities = loaded.scenario.cities.list;
+  REQUIRE(cities.size() == 3);
+  CHECK_FALSE(cities[0].synthetic);
+  CHECK(cities[1].synthetic);
+  CHECK(cities[2].synthetic);
+  // The printed scenario lists every drawn value, and still says which cities were drawn.
+  const auto again = pzsim::load_scenario_text(loaded.resolved_yaml, "printed.yaml").scenario.cities.list;
+  REQUIRE(again.size() == 3);
+  CHECK_FALSE(again[0].synthetic);
+  CHECK(again[1].synthetic);
+  CHECK(again[2].synthetic);
 }
