@@ -14,6 +14,7 @@
 
 #include "pzsim/version.hpp"
 #include "sim/core/error.hpp"
+#include "sim/evidence/evidence.hpp"
 #include "sim/io/result_file.hpp"
 #include "sim/model/run_summary.hpp"
 #include "sim/model/simulation.hpp"
@@ -246,6 +247,19 @@ int main(int argc, char** argv) {
 
   CLI::App* schema = app.add_subcommand("schema", "Print the scenario schema reference (Markdown)");
 
+  evidence::EvidenceOptions evidence_opts;
+  evidence_opts.targets = PZSIM_SOURCE_DIR "/analysis/evidence.yaml";
+  std::string evidence_format = "table";
+  CLI::App* evidence_cmd = app.add_subcommand(
+      "evidence", "Set the runs' outputs against the published evidence (analysis/evidence.yaml): target, model value over seeds, within tolerance");
+  evidence_cmd->add_option("runs", evidence_opts.inputs, "Policy run files (one per seed), or one `pzsim compare -o DIR` folder")->required();
+  evidence_cmd->add_option("--counterfactual", evidence_opts.counterfactuals, "Counterfactual run files, paired with the runs by seed")
+      ->take_all();
+  evidence_cmd->add_option("--format", evidence_format, "table (Markdown), csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  evidence_cmd->add_option("--targets", evidence_opts.targets, "Targets file (default: the project's analysis/evidence.yaml)");
+  evidence_cmd->add_option("--scenario", evidence_opts.scenario, "With a compare folder of several scenarios: which one (default the first)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -260,6 +274,11 @@ int main(int argc, char** argv) {
     if (validate->parsed()) return cmd_validate(validate_opts, print);
     if (compare->parsed()) return cmd_compare(compare_opts, out_dir, force);
     if (report->parsed()) return write_report(report_request, &g_interrupted);
+    if (evidence_cmd->parsed()) {
+      evidence_opts.format = evidence_format == "csv" ? evidence::Format::csv
+                             : evidence_format == "json" ? evidence::Format::json : evidence::Format::table;
+      return evidence::run_evidence(evidence_opts, std::cout);
+    }
     if (schema->parsed()) {
       std::fputs(schema_markdown().c_str(), stdout);
       return 0;

@@ -476,6 +476,20 @@ std::vector<std::string> dimension_names(hid_t dataset) {
   return names;
 }
 
+std::vector<std::string> child_names(hid_t group) {
+  const QuietErrors quiet;
+  std::vector<std::string> names;
+  hsize_t index = 0;
+  check_in(H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &index,
+                      [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+                        static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+                        return 0;
+                      },
+                      &names),
+           group, "list a group");
+  return names;
+}
+
 bool is_string_dataset(hid_t dataset) {
   const QuietErrors quiet;
   const Datatype stored_type(check_in(H5Dget_type(dataset), dataset, "read the type"));

@@ -88,6 +88,7 @@ std::vector<hsize_t> shape_of(hid_t dataset);          // empty for a scalar dat
 // "" for an axis without one.
 std::vector<std::string> dimension_names(hid_t dataset);
 bool is_string_dataset(hid_t dataset);
+std::vector<std::string> child_names(hid_t group);  // links of a group, in name order
 bool is_string_attribute(hid_t object, std::string_view name);
 
 // The whole dataset, row-major, converted to T by HDF5.

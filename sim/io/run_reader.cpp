@@ -59,6 +59,8 @@ RunArray RunFile::read(const std::string& variable) const {
   array.dims = h5::dimension_names(dataset.id());
   array.values = h5::read_dataset<double>(dataset.id());
   array.units = h5::has_attribute(dataset.id(), "units") ? h5::read_attribute<std::string>(dataset.id(), "units") : "1";
+  array.monthly_flow =
+      h5::has_attribute(dataset.id(), "flow") && h5::read_attribute<std::string>(dataset.id(), "flow") == "monthly";
   return array;
 }
 
@@ -81,6 +83,29 @@ std::vector<double> RunFile::numeric_coordinate(const std::string& name) const {
     throw InputError("coordinate " + quoted(name) + " of " + path_.string() +
                      " holds labels, not numbers (read it with coordinate())");
   return h5::read_dataset<double>(dataset.id());
+}
+
+std::vector<std::string> RunFile::snapshot_months() const {
+  if (!h5::has_link(file_.id(), "snapshots")) return {};
+  const h5::Group group = h5::open_group(file_.id(), "snapshots");
+  return h5::child_names(group.id());
+}
+
+std::vector<double> RunFile::snapshot(const std::string& month, const std::string& dataset) const {
+  const auto months = snapshot_months();
+  if (std::find(months.begin(), months.end(), month) == months.end())
+    throw InputError("result file " + path_.string() + " has no snapshot of " + month +
+                     (months.empty() ? std::string(" (it has no snapshots: run with outputs.snapshot_every > 0)")
+                                     : " (snapshots: " + months.front() + " to " + months.back() + ")"));
+  const h5::Group group = h5::open_group(file_.id(), "snapshots/" + month);
+  const auto slash = dataset.find('/');
+  const bool present = slash == std::string::npos
+                           ? h5::has_link(group.id(), dataset)
+                           : h5::has_link(group.id(), dataset.substr(0, slash)) &&
+                                 h5::has_link(h5::open_group(group.id(), dataset.substr(0, slash)).id(), dataset.substr(slash + 1));
+  if (!present)
+    throw InputError("result file " + path_.string() + " has no snapshot dataset " + quoted(dataset) + " in " + month);
+  return h5::read_dataset<double>(h5::open_dataset(group.id(), dataset).id());
 }
 
 bool RunFile::has_attribute(const std::string& name) const { return h5::has_attribute(file_.id(), name); }

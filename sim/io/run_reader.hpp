@@ -18,6 +18,8 @@ struct RunArray {
   std::vector<std::size_t> shape;    // one extent per dim
   std::vector<double> values;        // row-major (last dim fastest), converted to double
   std::string units;                 // the variable's `units` attribute ("1" if dimensionless)
+  bool monthly_flow = false;         // `flow: monthly`: an amount during the month (sum over time);
+                                     // otherwise a stock, rate or monthly mean (never sum over time)
 
   std::size_t size() const { return values.size(); }
   // Position of a dimension in `dims`; InputError if the variable has no such dimension.
@@ -43,6 +45,11 @@ class RunFile {
   // Root attribute as a string (numbers are formatted); InputError naming it if absent.
   std::string attribute(const std::string& name) const;
   bool has_attribute(const std::string& name) const;
+
+  // Snapshot groups (outputs.snapshot_every > 0): the months written, in file order, and one
+  // dataset of one month, e.g. snapshot("2016-12", "consumers/aware"), as double.
+  std::vector<std::string> snapshot_months() const;
+  std::vector<double> snapshot(const std::string& month, const std::string& dataset) const;
 
   std::uint64_t seed() const;
   double sample_fraction() const;

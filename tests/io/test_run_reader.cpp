@@ -56,7 +56,7 @@ std::size_t extent_of(const std::string& dim, const WrittenRun& run) {
 
 TEST_CASE("run_reader reads every catalog variable back with its dims, shape, values and units", "[io]") {
   const ScratchDir dir;
-  const auto loaded = small_scenario({"run.months=18", "run.seed=7"});
+  const auto loaded = small_scenario({"run.months=18", "run.seed=7", "outputs.snapshot_every=6"});
   const fs::path file = dir.path() / "run.h5";
   const WrittenRun run = write_run(loaded, file, "policy");
   const RunFile reader(file);
@@ -83,6 +83,7 @@ TEST_CASE("run_reader reads every catalog variable back with its dims, shape, va
     }
     REQUIRE(array.size() == cells * run.months.size());
     CHECK(array.units == (v.units.empty() ? "1" : v.units));
+    CHECK(array.monthly_flow == v.monthly_flow);
     for (std::size_t t = 0; t < run.months.size(); ++t) {
       std::vector<double> expected;
       switch (v.type) {
@@ -123,6 +124,17 @@ TEST_CASE("run_reader reads every catalog variable back with its dims, shape, va
   std::vector<std::string> provinces;
   for (const auto& c : loaded.scenario.cities.list) provinces.push_back(c.province);
   CHECK(reader.coordinate("province") == provinces);
+
+  // Snapshots every 6 months; consumer datasets as written.
+  CHECK(reader.snapshot_months() == std::vector<std::string>{"2014-06", "2014-12", "2015-06"});
+  const auto weights = reader.snapshot("2014-12", "consumers/weight");
+  const auto destinations = reader.snapshot("2014-12", "consumers/destination");
+  REQUIRE(!weights.empty());
+  CHECK(weights.size() == destinations.size());
+  CHECK(*std::max_element(destinations.begin(), destinations.end()) == static_cast<double>(run.destinations.size() - 1));
+  CHECK(input_error_of([&] { (void)reader.snapshot("2014-07", "consumers/weight"); }).find("2014-07") != std::string::npos);
+  CHECK(input_error_of([&] { (void)reader.snapshot("2014-12", "consumers/mood"); }).find("consumers/mood") !=
+        std::string::npos);
 }
 
 TEST_CASE("run_reader refuses missing files, foreign files and absent variables, naming them", "[io]") {
@@ -161,4 +173,7 @@ TEST_CASE("run_reader refuses missing files, foreign files and absent variables,
   CHECK(input_error_of([&] { (void)reader.read("city"); }).find("strings") != std::string::npos);
   CHECK(input_error_of([&] { (void)reader.read("snapshots/x"); }).find("snapshots/x") != std::string::npos);
   CHECK(reader.role() == "run");
+  CHECK(reader.snapshot_months().empty());
+  CHECK(input_error_of([&] { (void)reader.snapshot("2014-12", "consumers/weight"); }).find("no snapshots") !=
+        std::string::npos);
 }
