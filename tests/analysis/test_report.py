@@ -3,7 +3,8 @@
 firms, seeds 1 and 2), the report written from it, then opened in headless Chromium.
 
 Checks: --help and exit codes (2 for a missing folder, a folder without comparison.json, a
-malformed comparison.json, an existing output; 1 when the script cannot be found); the file is
+malformed comparison.json, an existing output; 1 when the script cannot be found); that
+PZSIM_ANALYSIS_DIR chooses the script; the file is
 complete (no temporary file left), under 5 MB, with no http(s) URL, no script and only data:
 images; it holds the scenario, every comparison row, the caveats and the commit; Chromium's DOM
 has every comparison row and every plot decoded; the screenshot is not blank.
@@ -148,6 +149,15 @@ def main():
         if leftovers:
             fail(f"temporary files left: {leftovers}")
         expect_rc(pzsim, 2, "existing output without --force", directory, "-o", output)
+        # PZSIM_ANALYSIS_DIR points pzsim at another copy of the script.
+        os.mkdir(os.path.join(tmp, "analysis"))
+        with open(os.path.join(src, "analysis", "report.py")) as f, open(os.path.join(tmp, "analysis", "report.py"), "w") as g:
+            g.write(f.read().replace('title = "pzsim report: "', 'title = "pzsim report (copy): "'))
+        copy_output = os.path.join(tmp, "copy.html")
+        expect_rc(pzsim, 0, "PZSIM_ANALYSIS_DIR", directory, "-o", copy_output, env={"PZSIM_ANALYSIS_DIR": os.path.join(tmp, "analysis")})
+        with open(copy_output, encoding="utf-8") as f:
+            if "pzsim report (copy): " not in f.read():
+                fail("pzsim report did not run the script in PZSIM_ANALYSIS_DIR")
         size = os.path.getsize(output)
         if size >= MAX_BYTES:
             fail(f"the report is {size} bytes, not under {MAX_BYTES}")
