@@ -407,46 +407,95 @@ def cohort_rows_section(comparison):
     return "".join(parts)
 
 
-def run_did(pzsim, directory):
-    """(rows, note): the DiD rows of `pzsim did DIR --format json`, or why there are none."""
+def run_did(pzsim, directory, scenario_names):
+    """(results, note): per scenario (name, the JSON of `pzsim did DIR --format json`, or None
+    and why not); or no results and why DiD is not available at all."""
     if not pzsim:
-        return None, "not run: no pzsim executable was given (--pzsim)."
+        return [], "not run: no pzsim executable was given (--pzsim)."
     try:
         probe = subprocess.run([pzsim, "did", "--help"], capture_output=True, text=True, timeout=60)
     except OSError as e:
-        return None, f"not available: cannot run {esc(pzsim)}: {esc(e)}."
+        return [], f"not available: cannot run {esc(pzsim)}: {esc(e)}."
     # Without the subcommand, `pzsim did --help` prints the program's help (exit 0), not did's.
     if probe.returncode != 0 or not re.search(r"^Usage: \S+ did\b", probe.stdout, re.MULTILINE):
-        return None, "not available: this pzsim has no <code>did</code> subcommand."
-    try:
-        result = subprocess.run([pzsim, "did", directory, "--format", "json"], capture_output=True, text=True, timeout=1200)
-    except subprocess.TimeoutExpired:
-        return None, "<code>pzsim did</code> did not finish within 20 minutes."
-    if result.returncode != 0:
-        return None, f"<code>pzsim did</code> failed (exit {result.returncode}): <pre>{esc(result.stderr[-2000:])}</pre>"
-    try:
-        rows = json.loads(result.stdout)["rows"]
-    except (json.JSONDecodeError, KeyError, TypeError) as e:
-        return None, f"<code>pzsim did</code> printed no readable JSON ({esc(e)})."
-    return rows, ""
+        return [], "not available: this pzsim has no <code>did</code> subcommand."
+    # `pzsim did DIR` takes the first scenario; --scenario, where it exists, picks the others.
+    targets = scenario_names if "--scenario" in probe.stdout else scenario_names[:1]
+    results = []
+    for name in targets:
+        command = [pzsim, "did", directory, "--format", "json"] + (["--scenario", name] if len(targets) > 1 else [])
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=1200)
+        except subprocess.TimeoutExpired:
+            results.append((name, None, "<code>pzsim did</code> did not finish within 20 minutes."))
+            continue
+        if result.returncode != 0:
+            results.append((name, None, f"<code>pzsim did</code> failed (exit {result.returncode}): "
+                                        f"<pre>{esc(result.stderr[-2000:])}</pre>"))
+            continue
+        try:
+            report = json.loads(result.stdout)
+            report["rows"] = list(report["rows"])
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            results.append((name, None, f"<code>pzsim did</code> printed no readable JSON ({esc(e)})."))
+            continue
+        results.append((report.get("scenario") or name, report, ""))
+    return results, ""
 
 
-def did_section(rows, note):
-    if rows is None:
+def event_study_plot(rows, outcome, unit_time):
+    """Estimates by event time for one outcome, one line per estimator; the truth in black."""
+    rows = [r for r in rows if r.get("outcome") == outcome and r.get("event_time") is not None and r.get("estimate") is not None]
+    if not rows:
+        return ""
+    estimators = list(dict.fromkeys(r.get("estimator") for r in rows))
+    fig, ax = plt.subplots(figsize=(9, 3.4))
+    for i, estimator in enumerate(estimators):
+        selected = sorted((r for r in rows if r.get("estimator") == estimator), key=lambda r: r["event_time"])
+        x = np.array([r["event_time"] for r in selected], dtype=float) + 0.06 * (i - (len(estimators) - 1) / 2)
+        y = np.array([r["estimate"] for r in selected])
+        truth = estimator == "true_att"
+        lo = np.array([r["lo"] if r.get("lo") is not None else r["estimate"] for r in selected])
+        hi = np.array([r["hi"] if r.get("hi") is not None else r["estimate"] for r in selected])
+        ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="o-" if truth else "o--", color="black" if truth else plt.cm.tab10(i % 10),
+                    label=estimator, markersize=3, linewidth=1.6 if truth else 0.9, capsize=2)
+    ax.axhline(0, color="grey", linewidth=0.6)
+    ax.axvline(-0.5, color="grey", linewidth=0.6, linestyle=":")
+    ax.set_xlabel(f"event time ({unit_time or 'periods'} relative to approval)", fontsize=8)
+    ax.set_ylabel(rows[0].get("scale", ""), fontsize=8)
+    ax.set_title(f"{outcome}: event study, estimates with 95% intervals, true effect in black", fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return png(fig)
+
+
+def did_section(results, note):
+    if note:
         return f'<p class="note">DiD estimates: {note}</p>'
     head = ("<tr><th>outcome</th><th>estimator</th><th>event time</th><th>estimate</th><th>s.e.</th>"
             "<th>95% interval</th><th>scale</th><th>cities</th><th>periods</th></tr>")
-    body = "".join(
-        f'<tr class="did-row{" truth" if r.get("estimator") == "true_att" else ""}"><td>{esc(r.get("outcome"))}</td>'
-        f'<td>{esc(r.get("estimator"))}</td><td>{esc(r.get("event_time"))}</td><td class="num">{number(r.get("estimate"))}</td>'
-        f'<td class="num">{number(r.get("se"))}</td><td class="num">[{number(r.get("lo"))}, {number(r.get("hi"))}]</td>'
-        f'<td>{esc(r.get("scale"))}</td><td class="num">{esc(r.get("n_cities"))}</td><td class="num">{esc(r.get("n_periods"))}</td></tr>'
-        for r in rows)
-    plots = "".join(did_plot(rows, outcome) for outcome in dict.fromkeys(r.get("outcome") for r in rows))
-    return ("<p>The estimators of the empirical papers run on the simulated city panel, beside the true effect "
-            "(<code>true_att</code>: policy minus counterfactual on the treated). The gap is how far the published "
-            "design would be off in this model world.</p>" + plots +
-            '<details><summary>all DiD rows</summary><table id="did-table">' + head + body + "</table></details>")
+    parts = ["<p>The estimators of the empirical papers run on the simulated city panel, beside the true effect "
+             "(<code>true_att</code>: policy minus counterfactual on the treated). The gap is how far the published "
+             "design would be off in this model world.</p>"]
+    for name, report, failure in results:
+        parts.append(f"<h3>{esc(name)}</h3>")
+        if report is None:
+            parts.append(f'<p class="note">{failure}</p>')
+            continue
+        rows, unit_time = report["rows"], report.get("unit_time", "")
+        parts.extend(f'<p class="note">{esc(n)}</p>' for n in report.get("notes") or [])
+        outcomes = list(dict.fromkeys(r.get("outcome") for r in rows))
+        parts.extend(did_plot(rows, outcome) + event_study_plot(rows, outcome, unit_time) for outcome in outcomes)
+        body = "".join(
+            f'<tr class="did-row{" truth" if r.get("estimator") == "true_att" else ""}"><td>{esc(r.get("outcome"))}</td>'
+            f'<td>{esc(r.get("estimator"))}</td><td>{esc(r.get("event_time"))}</td><td class="num">{number(r.get("estimate"))}</td>'
+            f'<td class="num">{number(r.get("se"))}</td><td class="num">[{number(r.get("lo"))}, {number(r.get("hi"))}]</td>'
+            f'<td>{esc(r.get("scale"))}</td><td class="num">{esc(r.get("n_cities"))}</td><td class="num">{esc(r.get("n_periods"))}</td></tr>'
+            for r in rows)
+        parts.append(f"<details><summary>all {len(rows)} DiD rows (event time in {esc(unit_time)})</summary>"
+                     f'<table class="did-table">{head}{body}</table></details>')
+    return '<div id="did">' + "".join(parts) + "</div>"
 
 
 CSS = """
@@ -555,8 +604,7 @@ def build_html(directory, comparison, pzsim):
     sections.append(cohort_rows_section(comparison))
 
     sections.append("<h2>Difference-in-differences on the simulated panel</h2>")
-    did_rows, note = run_did(pzsim, directory)
-    sections.append(did_section(did_rows, note))
+    sections.append(did_section(*run_did(pzsim, directory, [s.get("name") for s in scenarios])))
 
     sections.append("<h2>Caveats</h2>" + caveats(comparison))
     run_list = "".join(f"<li><code>{esc(r.get('file'))}</code>: {esc(r.get('scenario'))}, {esc(r.get('role'))}, "

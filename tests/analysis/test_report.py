@@ -188,8 +188,8 @@ def main():
                 fail(f"the report lacks {what} ({needle!r})")
         did_available = re.search(r"^Usage: \S+ did\b", subprocess.run([pzsim, "did", "--help"], capture_output=True,
                                                                         text=True).stdout, re.MULTILINE)
-        if did_available and "did-table" not in parsed.ids:
-            fail("pzsim did exists but the report has no DiD table")
+        if did_available and ("did" not in parsed.ids or 'class="did-row' not in text):
+            fail("pzsim did exists but the report has no DiD rows")
         if not did_available and "not available" not in text:
             fail("pzsim did does not exist and the report does not say so")
 
