@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""`pzsim report` end to end: a small comparison (default scenario cut to four years and 1,500
+"""`pzsim report` end to end: a small comparison (default scenario cut to three years and 1,000
 firms, seeds 1 and 2), the report written from it, then opened in headless Chromium.
 
 Checks: --help and exit codes (2 for a missing folder, a folder without comparison.json, a
@@ -27,8 +27,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import comparison_fixture  # noqa: E402
 
 SEEDS = [1, 2]
-SMALL = ["run.start=2014-01", "run.months=48", "run.burn_in_months=6", "firms.count=1500",
-         "consumers.agents_per_destination=2000"]
+SMALL = ["run.start=2014-01", "run.months=36", "run.burn_in_months=6", "firms.count=1000",
+         "consumers.agents_per_destination=1000"]
 MAX_BYTES = 5 * 1024 * 1024
 CHROMIUM = "/usr/bin/chromium"
 
