@@ -1,4 +1,4 @@
-// pzsim: one executable, subcommands run, validate, compare, report, schema.
+// pzsim: one executable, subcommands run, validate, compare, report, did, schema.
 // Exit codes: 0 success, 2 bad input (scenario, overrides, arguments), 1 internal or
 // environmental failure (I/O, resources, interrupted).
 #include <unistd.h>
@@ -15,6 +15,7 @@
 #include "pzsim/version.hpp"
 #include "sim/core/error.hpp"
 #include "sim/evidence/evidence.hpp"
+#include "sim/estimators/did_report.hpp"
 #include "sim/io/result_file.hpp"
 #include "sim/model/run_summary.hpp"
 #include "sim/model/simulation.hpp"
@@ -203,6 +204,21 @@ int cmd_compare(const CommonOptions& o, const std::string& out_dir, bool force) 
   return 0;
 }
 
+struct DidCommandOptions {
+  std::vector<std::string> inputs, counterfactuals;
+  std::string scenario, format = "table", period = "year";
+  std::vector<int> window;
+};
+
+int cmd_did(const DidCommandOptions& o) {
+  did::DidOptions options;
+  options.unit = o.period == "month" ? did::PeriodUnit::month : did::PeriodUnit::year;
+  if (!o.window.empty()) options.window = did::EventWindow{o.window[0], o.window[1]};
+  const did::RunPairs runs = did::resolve_run_pairs({o.inputs.begin(), o.inputs.end()}, {o.counterfactuals.begin(), o.counterfactuals.end()}, o.scenario);
+  std::fputs(did::format_did(did::run_did(runs, options), o.format).c_str(), stdout);
+  return 0;
+}
+
 int cmd_validate(const CommonOptions& o, bool print) {
   const LoadedScenario loaded = load(o);
   if (print)
@@ -244,6 +260,17 @@ int main(int argc, char** argv) {
   report->add_option("dir", report_request.comparison_dir, "Folder written by pzsim compare -o DIR (comparison.json, runs/)")->required();
   report->add_option("-o,--output", report_request.output, "HTML file to write (default DIR/report.html)");
   report->add_flag("--force", report_request.force, "Overwrite an existing output file");
+  DidCommandOptions did_opts;
+  CLI::App* did_cmd = app.add_subcommand(
+      "did", "Difference-in-differences on the simulated city panel (TWFE, event study, Callaway-Sant'Anna, Sun-Abraham) beside the true ATT");
+  did_cmd->add_option("inputs", did_opts.inputs, "A `pzsim compare -o DIR` folder, or policy run files (with --counterfactual)")->required();
+  did_cmd->add_option("--counterfactual", did_opts.counterfactuals, "Counterfactual run files, paired with the policy files by position");
+  did_cmd->add_option("--scenario", did_opts.scenario, "Scenario of the compare folder (default: the first listed)");
+  did_cmd->add_option("--period", did_opts.period, "Panel period: year (default) or month")->check(CLI::IsMember({"year", "month"}));
+  did_cmd->add_option("--window", did_opts.window, "Event times shown, endpoints binned: LOW HIGH (default -5 5 years, -24 36 months)")
+      ->expected(2)
+      ->check(CLI::Range(-1000, 1000));
+  did_cmd->add_option("--format", did_opts.format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
 
   CLI::App* schema = app.add_subcommand("schema", "Print the scenario schema reference (Markdown)");
 
@@ -279,6 +306,7 @@ int main(int argc, char** argv) {
                              : evidence_format == "json" ? evidence::Format::json : evidence::Format::table;
       return evidence::run_evidence(evidence_opts, std::cout);
     }
+    if (did_cmd->parsed()) return cmd_did(did_opts);
     if (schema->parsed()) {
       std::fputs(schema_markdown().c_str(), stdout);
       return 0;
