@@ -190,28 +190,38 @@ std::vector<SeedRuns> resolve_runs(const EvidenceOptions& options) {
     const yaml::Node* runs = root.find("runs");
     if (runs == nullptr || runs->kind != yaml::Node::Kind::sequence)
       throw InputError(json.string() + ": no \"runs\" list (contract 1)");
-    std::string scenario = options.scenario;
-    if (scenario.empty()) {
-      const yaml::Node* scenarios = root.find("scenarios");
-      if (scenarios != nullptr && scenarios->kind == yaml::Node::Kind::sequence && !scenarios->sequence.empty() &&
-          scenarios->sequence.front().find("name") != nullptr)
-        scenario = scenarios->sequence.front().find("name")->scalar;
-    }
+    // The scenario to measure (default the first) and the label of its counterfactual runs.
+    std::string scenario = options.scenario, counterfactual_label;
+    const yaml::Node* scenarios = root.find("scenarios");
+    if (scenarios != nullptr && scenarios->kind == yaml::Node::Kind::sequence)
+      for (const auto& entry : scenarios->sequence) {
+        const yaml::Node* name = entry.find("name");
+        if (name == nullptr) continue;
+        if (scenario.empty()) scenario = name->scalar;
+        if (name->scalar == scenario && entry.find("counterfactual") != nullptr)
+          counterfactual_label = entry.find("counterfactual")->scalar;
+      }
     const auto field = [&](const yaml::Node& run, const char* key) -> std::string {
       const yaml::Node* n = run.find(key);
       if (n == nullptr || n->kind != yaml::Node::Kind::scalar)
         throw InputError(yaml::to_string(run.pos) + ": a run without \"" + std::string(key) + "\"");
       return n->scalar;
     };
+    const auto optional_field = [](const yaml::Node& run, const char* key) -> std::string {
+      const yaml::Node* n = run.find(key);
+      return n != nullptr && n->kind == yaml::Node::Kind::scalar ? n->scalar : std::string();
+    };
     std::map<std::string, std::filesystem::path> counterfactual_by_seed;
     for (const auto& run : runs->sequence)
-      if (field(run, "role") == "counterfactual") counterfactual_by_seed.emplace(field(run, "seed"), folder / field(run, "file"));
+      if (field(run, "role") == "counterfactual" &&
+          (counterfactual_label.empty() || optional_field(run, "label") == counterfactual_label))
+        counterfactual_by_seed.emplace(field(run, "seed"), folder / field(run, "file"));
     policies.clear();
     std::set<std::string> scenarios_seen;
     for (const auto& run : runs->sequence) {
       if (field(run, "role") != "policy") continue;
-      scenarios_seen.insert(field(run, "scenario"));
-      if (field(run, "scenario") != scenario) continue;
+      scenarios_seen.insert(optional_field(run, "scenario"));
+      if (optional_field(run, "scenario") != scenario) continue;
       policies.push_back(folder / field(run, "file"));
       const auto cf = counterfactual_by_seed.find(field(run, "seed"));
       if (cf != counterfactual_by_seed.end()) counterfactuals.push_back(cf->second);

@@ -353,6 +353,40 @@ def main():
               "a row reading an absent variable says which")
         check("top 3:" in rows["top3"]["detail"], "top_k lists the top groups")
 
+        # A compare folder (contract 1): comparison.json lists the runs; two scenarios, the
+        # counterfactuals matched by the chosen scenario's label and by seed.
+        folder = os.path.join(tmp, "cmp")
+        os.makedirs(os.path.join(folder, "runs"))
+        listed = []
+        for (policy, counterfactual), seed in zip(pairs, (4, 5)):
+            for role, path, scenario, label in (("policy", policy, "default", "default"),
+                                                ("counterfactual", counterfactual, None, "counterfactual-0000abcd"),
+                                                ("policy", counterfactual, "other", "other")):
+                name = f"runs/{label}-s{seed}.h5"
+                if not os.path.exists(os.path.join(folder, name)):
+                    os.symlink(path, os.path.join(folder, name))
+                listed.append({"scenario": scenario, "label": label, "role": role, "seed": seed, "file": name})
+        # A decoy counterfactual of another label must not be picked.
+        os.symlink(pairs[0][0], os.path.join(folder, "runs/counterfactual-ffff0000-s4.h5"))
+        listed.insert(0, {"scenario": None, "label": "counterfactual-ffff0000", "role": "counterfactual", "seed": 4,
+                          "file": "runs/counterfactual-ffff0000-s4.h5"})
+        with open(os.path.join(folder, "comparison.json"), "w") as fh:
+            json.dump({"seeds": [4, 5], "scenarios": [
+                {"name": "default", "counterfactual": "counterfactual-0000abcd"},
+                {"name": "other", "counterfactual": "counterfactual-0000abcd"}], "runs": listed}, fh)
+        r = run([pzsim, "evidence", folder, "--targets", targets, "--format", "json"])
+        check(r.returncode == 0, f"compare folder: exit 0 ({r.stderr.strip()})")
+        if r.returncode == 0:
+            from_folder = {row["id"]: row for row in json.loads(r.stdout)["rows"]}
+            check(all(from_folder[i]["per_seed"] == rows[i]["per_seed"] for i in per_seed[0]),
+                  "a compare folder gives the same values as its files")
+        r = run([pzsim, "evidence", folder, "--targets", targets, "--format", "json", "--scenario", "other"])
+        check(r.returncode == 0 and json.loads(r.stdout)["policy_files"][0].endswith("other-s4.h5"), "--scenario picks the runs")
+        r = run([pzsim, "evidence", folder, "--scenario", "nope"])
+        check(r.returncode == 2 and "nope" in r.stderr, "an unknown scenario of a compare folder: exit 2")
+        r = run([pzsim, "evidence", tmp])
+        check(r.returncode == 2 and "comparison.json" in r.stderr, "a folder without comparison.json: exit 2")
+
         # Without counterfactuals, the counterfactual row is reported, not an error.
         r = run([pzsim, "evidence", policies[0], "--targets", targets, "--format", "csv"])
         check(r.returncode == 0, f"csv exits 0: {r.stderr}")
