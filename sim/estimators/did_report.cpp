@@ -111,6 +111,7 @@ DidReport run_did(const RunPairs& runs, const DidOptions& options) {
       if (log_scale) return m.array().log().matrix();
       return m.unaryExpr([](double v) { return std::asinh(v); });
     };
+    double control_effect_sum = 0;
     for (std::size_t s = 0; s < policy.size(); ++s) {
       Panel panel{transform(policy[s].outcome[o]), first.cohort};
       const Eigen::MatrixXd effect = panel.outcome - transform(counterfactual[s].outcome[o]);
@@ -165,8 +166,15 @@ DidReport run_did(const RunPairs& runs, const DidOptions& options) {
         }
       }
       add("true_att", std::nullopt, sum / cells, std::nullopt);
+      double control_sum = 0;
+      int control_cells = 0;
+      for (int i = 0; i < panel.units(); ++i)
+        if (panel.cohort[static_cast<std::size_t>(i)] == kNeverTreated)
+          for (int t = *cohorts.begin(); t < panel.periods(); ++t) control_sum += effect(i, t), ++control_cells;
+      control_effect_sum += control_cells > 0 ? control_sum / control_cells : std::nan("");
       for (const auto& [e, sc] : by_event) add("true_att", e, sc.first / sc.second, std::nullopt);
     }
+    report.true_effect_never_treated.push_back(control_effect_sum / static_cast<double>(policy.size()));
     // Scale recorded once per outcome, on every row.
     for (auto& [key, v] : values)
       if (key.outcome == outcome) {
@@ -247,7 +255,10 @@ std::string as_json(const DidReport& r) {
   for (std::size_t k = 0; k < r.periods.size(); ++k) out << (k ? ", " : "") << json_string(r.periods[k]);
   out << "], \"event_window\": [" << r.window.lowest << ", " << r.window.highest << "]"
       << ", \"cities\": {\"total\": " << r.n_cities << ", \"zone\": " << r.zone_cities << ", \"never_treated\": " << r.never_treated
-      << ", \"synthetic\": " << r.synthetic_cities << "}, \"notes\": [";
+      << ", \"synthetic\": " << r.synthetic_cities << "}, \"true_effect_never_treated\": {";
+  for (std::size_t o = 0; o < r.true_effect_never_treated.size(); ++o)
+    out << (o ? ", " : "") << json_string(kOutcomes[o]) << ": " << json_number(r.true_effect_never_treated[o]);
+  out << "}, \"notes\": [";
   for (std::size_t k = 0; k < r.notes.size(); ++k) out << (k ? ", " : "") << json_string(r.notes[k]);
   out << "],\n \"rows\": [";
   for (std::size_t k = 0; k < r.rows.size(); ++k) {
@@ -311,6 +322,10 @@ std::string as_table(const DidReport& r) {
                     row->se ? fixed(*row->se, 4).c_str() : "", interval.c_str(), bias.c_str());
       out << buf;
     }
+    const std::size_t o = static_cast<std::size_t>(std::find(kOutcomes.begin(), kOutcomes.end(), std::string_view(outcome)) - kOutcomes.begin());
+    if (o < r.true_effect_never_treated.size() && std::isfinite(r.true_effect_never_treated[o]))
+      out << "  true effect on the never-treated cities (their periods from the first approval): "
+          << fixed(r.true_effect_never_treated[o], 4) << "\n";
     std::snprintf(buf, sizeof buf, "  by %s since approval (endpoints pool <= %d and >= %d; the event study's reference is -1):\n",
                   unit.c_str(), r.window.lowest, r.window.highest);
     out << buf;

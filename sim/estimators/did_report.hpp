@@ -37,6 +37,10 @@ struct DidReport {
   std::vector<std::string> periods;
   int n_cities = 0, zone_cities = 0, never_treated = 0, cohorts = 0, synthetic_cities = 0;
   std::vector<std::string> notes;  // estimators that could not run, and why
+  // Per outcome (kOutcomes order): the true effect on the never-treated cities, mean over their
+  // periods from the first approval and over seeds. Non-zero means the controls are affected
+  // too (spillovers), which DiD subtracts from the zone cities' effect. NaN without such cities.
+  std::vector<double> true_effect_never_treated;
   std::vector<DidRow> rows;
 };
 

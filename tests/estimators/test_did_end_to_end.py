@@ -54,6 +54,19 @@ def annual_panel(path):
     return cohort, {k: v.transpose("city", "year").values.astype(float) for k, v in outcomes.items()}, years
 
 
+def monthly_panel(path):
+    """The same by month: a city is treated from its approval month."""
+    ds = xr.open_dataset(path, engine="h5netcdf")
+    f = ds.attrs["sample_fraction"]
+    outcomes = {
+        "exports_cbec_usd": ds["exports_usd"].sel(channel="cbec").sum("sector") / f,
+        "firm_births": ds["firm_births"] / f,
+        "employment": ds["employment"] / f,
+    }
+    treated = ds["zone_active"].transpose("city", "time").values.astype(bool)
+    return treated, {k: v.transpose("city", "time").values.astype(float) for k, v in outcomes.items()}
+
+
 def twfe_statsmodels(y, cohort):
     """TWFE by least squares on city and year dummies, clustered by city, reghdfe's factor."""
     n_cities, n_years = y.shape
@@ -118,16 +131,37 @@ def main():
             scale = np.log if positive else np.arcsinh
             check(overall[(outcome, "true_att")]["scale"] == ("log points" if positive else "asinh points"),
                   f"{outcome}: scale {overall[(outcome, 'true_att')]['scale']}")
-            per_seed = []
+            per_seed, never = [], []
             for (cohort, pol, years), (_, cf, _) in panels:
                 treated = np.array([[g >= 0 and t >= g for t in range(len(years))] for g in cohort])
-                per_seed.append(float((scale(pol[outcome]) - scale(cf[outcome]))[treated].mean()))
+                effect = scale(pol[outcome]) - scale(cf[outcome])
+                per_seed.append(float(effect[treated].mean()))
+                never.append(float(effect[cohort < 0, cohort[cohort >= 0].min():].mean()))
+            check(close(report["true_effect_never_treated"][outcome], np.mean(never)),
+                  f"{outcome}: effect on never-treated {report['true_effect_never_treated'][outcome]} != {np.mean(never)}")
             row = overall[(outcome, "true_att")]
             check(close(row["estimate"], np.mean(per_seed)), f"{outcome}: true ATT {row['estimate']} != {np.mean(per_seed)} from the files")
             check(all(close(a, b) for a, b in zip(row["per_seed"], per_seed)), f"{outcome}: per-seed true ATT {row['per_seed']} != {per_seed}")
             check(row["n_cities"] == 20 and row["n_periods"] == 5, f"{outcome}: {row['n_cities']} cities, {row['n_periods']} periods")
             print(f"{outcome}: true ATT {row['estimate']:.4f} ({row['scale']}), TWFE {overall[(outcome, 'twfe')]['estimate']:.4f}, "
                   f"CS {overall[(outcome, 'callaway_santanna')]['estimate']:.4f}")
+
+        # Monthly panel: the true ATT over the zone city-months from approval.
+        monthly = json.loads(run([pzsim, "did", *policy, "--counterfactual", *counterfactual, "--period", "month",
+                                  "--format", "json"]).stdout)
+        check(monthly["unit_time"] == "months" and len(monthly["periods"]) == 60, "monthly panel: wrong periods")
+        month_rows = {(r["outcome"], r["estimator"]): r for r in monthly["rows"] if r["event_time"] is None}
+        month_panels = [(monthly_panel(p), monthly_panel(c)) for p, c in zip(policy, counterfactual)]
+        for outcome in OUTCOMES:
+            positive = all((pp[1][outcome] > 0).all() and (cc[1][outcome] > 0).all() for pp, cc in month_panels)
+            scale = np.log if positive else np.arcsinh
+            truth = np.mean([float((scale(pol[outcome]) - scale(cf[outcome]))[treated].mean())
+                             for (treated, pol), (_, cf) in month_panels])
+            row = month_rows[(outcome, "true_att")]
+            check(close(row["estimate"], truth), f"{outcome}: monthly true ATT {row['estimate']} != {truth} from the files")
+            check(row["n_periods"] == 60, f"{outcome}: monthly panel has {row['n_periods']} periods")
+            for estimator in ("twfe", "callaway_santanna", "sun_abraham"):
+                check((outcome, estimator) in month_rows, f"no monthly {estimator} row for {outcome}")
 
         # Seed 1 alone: TWFE and its clustered error against statsmodels, CS against group means.
         one = json.loads(run([pzsim, "did", policy[0], "--counterfactual", counterfactual[0], "--format", "json"]).stdout)
