@@ -2,12 +2,18 @@
 // transaction matrix, and exports by real channel and by declared customs code.
 // Profit = home sales + seller revenue abroad - trade and logistics costs - wages
 //          - supplier purchases (traders) - fixed costs (incl. platform fees, compliance)
-//          - interest
+//          - interest + 9710 declaration reward - its cost
+// Zone tax rules cover retail exports (Caishui [2018] No. 103; SAT Announcement [2019] No. 36):
+//          CBEC parcel sales (9610) and the warehouse_retail_share of warehouse shipments
+//          (9810, B2B stock transfers: 0 by default), no_invoice_share of them lacking invoices.
 // Tax    = corporate_tax * max(0, profit); from deemed_margin_start a zone firm may instead
-//          pay tax on a deemed margin of its CBEC sales without invoices (no_invoice_share of
-//          them), taking the lower: the difference is forgone income tax.
-// Forgone VAT = vat_rate * no_invoice_share * CBEC sales of zone firms, from
+//          pay tax on a deemed margin of its retail exports without invoices, taking the
+//          lower: the difference is forgone income tax.
+// Forgone VAT = vat_rate * no_invoice_share * retail exports of zone firms, from
 //          vat_exemption_start (exempt although they lack purchase invoices).
+// Relabelling: once the 9710 code exists, a zone firm declares the b2b_online_share of its
+//          general trade (deals concluded on B2B platforms) under 9710 when the zone's reward
+//          on it covers the monthly cost of the declaration route.
 // Credit: a firm holds cash for its working capital (production cost x cash-cycle months);
 //          short of it, it draws on its credit line; above it, it repays. Still negative
 //          cash means insolvency (the firm closes this month).
@@ -34,6 +40,8 @@ struct FirmBooks {
   double tax_cny = 0.0;
   double forgone_income_tax_cny = 0.0;
   double forgone_vat_cny = 0.0;
+  double declaration_reward_cny = 0.0;  // 9710 reward, local government -> firm
+  double relabelled_share = 0.0;        // share of general-trade exports declared under 9710
   double draw_cny = 0.0;           // new credit
   double repay_cny = 0.0;
   double profit_cny = 0.0;         // after tax
@@ -58,7 +66,7 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       const double markup = w.markup[f.sector[i]];
       double factory_revenue = f.domestic_revenue_cny[i];
       double working_capital = f.domestic_revenue_cny[i] / markup * sc.firms.working_capital_months_general;
-      double cbec_revenue = 0.0, cbec_profit = 0.0;
+      double retail_revenue = 0.0, retail_profit = 0.0, general_usd = 0.0;
       bk.revenue_cny = f.domestic_revenue_cny[i];
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
@@ -82,8 +90,23 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
           }
         }
         if (channel == kCbec) {
-          cbec_revenue += seller_revenue;
-          cbec_profit += market_factory_revenue * (1.0 - 1.0 / markup) - fixed;
+          // The part of the store's sales the zone tax rules cover: parcels in full, warehouse
+          // shipments by warehouse_retail_share.
+          const double retail = f.warehouse[k] ? fiscal.warehouse_retail_share : 1.0;
+          retail_revenue += retail * seller_revenue;
+          retail_profit += retail * (market_factory_revenue * (1.0 - 1.0 / markup) - fixed);
+        } else {
+          general_usd += f.revenue_usd[k];
+        }
+      }
+      const bool zone_rules = zone && fiscal.tax_rules && s.step >= 0;
+      if (zone_rules && month.customs_codes && general_usd > 0.0) {
+        const double reward = fiscal.declaration_subsidy * fiscal.b2b_online_share * general_usd * fx;
+        if (reward > fiscal.relabel_cost_cny) {
+          bk.relabelled_share = fiscal.b2b_online_share;
+          bk.declaration_reward_cny = reward;
+          bk.revenue_cny += reward;
+          bk.other_fixed_cny += fiscal.relabel_cost_cny;
         }
       }
       bk.wages_cny = f.employees[i] * c.wage_cny[f.city[i]];
@@ -101,20 +124,20 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
                             bk.platform_fees_cny - bk.other_fixed_cny - bk.interest_cny;
       const double normal_tax = sc.firms.corporate_tax * std::max(0.0, profit);
       bk.tax_cny = normal_tax;
-      // Zone tax rules apply to the CBEC exports that lack purchase invoices, from the month
+      // Zone tax rules apply to the retail exports that lack purchase invoices, from the month
       // each rule took effect.
       const Month month_now = w.clock.at(std::max(0, s.step));
-      if (zone && fiscal.tax_rules && cbec_revenue > 0.0 && s.step >= 0) {
+      if (zone_rules && retail_revenue > 0.0) {
         const double no_invoice = fiscal.no_invoice_share;
         if (month_now >= fiscal.deemed_margin_start) {
           const double deemed_tax =
-              sc.firms.corporate_tax * (std::max(0.0, profit - no_invoice * cbec_profit) +
-                                        fiscal.deemed_margin * no_invoice * cbec_revenue);
+              sc.firms.corporate_tax * (std::max(0.0, profit - no_invoice * retail_profit) +
+                                        fiscal.deemed_margin * no_invoice * retail_revenue);
           bk.tax_cny = std::min(normal_tax, deemed_tax);
           bk.forgone_income_tax_cny = normal_tax - bk.tax_cny;
         }
         if (month_now >= fiscal.vat_exemption_start)
-          bk.forgone_vat_cny = fiscal.vat_rate * no_invoice * cbec_revenue;
+          bk.forgone_vat_cny = fiscal.vat_rate * no_invoice * retail_revenue;
       }
       bk.profit_cny = profit - bk.tax_cny;
 
@@ -143,19 +166,19 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
   for (std::size_t i = 0; i < n; ++i) {
     const FirmBooks& bk = books[i];
     const std::size_t city = f.city[i];
-    const bool zone = w.is_zone(static_cast<int>(city), s.step);
     out.record_flow(kFirms, kRestOfWorld, bk.trade_costs_cny);
     out.record_flow(kFirms, kHouseholds, bk.wages_cny + bk.supplier_cny + bk.other_fixed_cny);
     out.record_flow(kFirms, kPlatforms, bk.platform_fees_cny);
     out.record_flow(kFirms, kBanks, bk.interest_cny + bk.repay_cny);
     out.record_flow(kLocalGov, kBanks, bk.subsidy_cny);
+    out.record_flow(kLocalGov, kFirms, bk.declaration_reward_cny);
     out.record_flow(kBanks, kFirms, bk.draw_cny);
     out.record_flow(kFirms, kCentralGov, bk.tax_cny * fiscal.income_tax_central_share);
     out.record_flow(kFirms, kLocalGov, bk.tax_cny * (1.0 - fiscal.income_tax_central_share));
     out.tax_revenue_usd[city] += bk.tax_cny * usd;
     const double central = bk.forgone_income_tax_cny * fiscal.income_tax_central_share + bk.forgone_vat_cny * fiscal.vat_central_share;
     const double local = bk.forgone_income_tax_cny * (1.0 - fiscal.income_tax_central_share) +
-                         bk.forgone_vat_cny * (1.0 - fiscal.vat_central_share) + bk.subsidy_cny;
+                         bk.forgone_vat_cny * (1.0 - fiscal.vat_central_share) + bk.subsidy_cny + bk.declaration_reward_cny;
     out.fiscal_cost_central_usd[city] += central * usd;
     out.fiscal_cost_local_usd[city] += local * usd;
     profit_sum[city] += bk.profit_cny;
@@ -177,7 +200,7 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       // Declared customs code: what the sale is recorded as, not how it travelled.
       double* declared = &out.exports_declared_usd[city * kCustomsCodes];
       if (channel == kGeneral) {
-        const double relabelled = zone && month.customs_codes ? fiscal.relabel_share * revenue : 0.0;
+        const double relabelled = bk.relabelled_share * revenue;
         declared[kCode9710] += relabelled;
         declared[kCode0110] += revenue - relabelled;
       } else if (f.warehouse[k]) {

@@ -93,7 +93,8 @@ std::vector<OutputVariable> build_catalog() {
                   "Exports as in exports_usd, by destination market." + kSample, true, &M::exports_by_destination_usd));
   c.push_back(f64("exports_declared_usd", {"city", "customs_code"}, "USD", "exports by declared customs code",
                   "The same sales by the customs code they are declared under: 0110 general trade, 9610 B2C parcels, 9710 B2B "
-                  "direct (zone firms relabel relabel_share of B2B exports once the codes exist), 9810 B2B via overseas "
+                  "direct (zone firms relabel b2b_online_share of B2B exports once the codes exist, when the zone's reward covers "
+                  "the cost), 9810 B2B via overseas "
                   "warehouses (0110 before the codes exist)." + kSample,
                   true, &M::exports_declared_usd));
   c.push_back(f64("exports_cbec_recorded_usd", {"city"}, "USD", "CBEC exports as recorded in national statistics",
@@ -163,7 +164,7 @@ std::vector<OutputVariable> build_catalog() {
                   "Level in [0,1] of each instrument: max(national floor, strength x ramp x effectiveness) in zones.", false,
                   &M::instrument_level));
   c.push_back(f64("fiscal_cost_usd", {"city"}, "USD", "zone fiscal cost",
-                  "Forgone VAT and income tax, interest subsidies and running costs of the city's zone (central + local)." + kSample,
+                  "Forgone VAT and income tax on retail exports, interest subsidies, 9710 rewards and running costs of the city's zone (central + local)." + kSample,
                   true, &M::fiscal_cost_usd));
   c.push_back(f64("fiscal_cost_central_usd", {"city"}, "USD", "zone fiscal cost, central government", kSample.substr(1), true,
                   &M::fiscal_cost_central_usd));

@@ -136,7 +136,9 @@ struct FirmsConfig {
   double working_capital_months_general = 2.5;         // cash cycle of general trade (production to payment)
   double working_capital_months_cbec = 1.5;            // cash cycle of CBEC parcels
   double working_capital_months_warehouse = 4.0;       // cash cycle via overseas warehouses
-  double warehouse_threshold_usd = 50000.0;            // monthly CBEC sales in a market above which a seller uses warehouses
+  double warehouse_cost_cny = 30000.0;                 // monthly cost of overseas-warehouse fulfilment per store (inbound handling)
+  double warehouse_cost_per_product_cny = 1200.0;      // monthly warehouse cost per listed product (storage)
+  double warehouse_cost_share = 0.02;                  // warehouse cost per value shipped (stock storage, unsold-stock risk)
   double revenue_per_product_usd = 3000.0;             // monthly CBEC sales that justify one more listed product
   int max_products = 200;                              // most products a firm lists per market
   double death_rate = 0.004;                           // monthly exogenous exit hazard
@@ -226,14 +228,17 @@ struct ZoneEntry {
 };
 
 struct FiscalConfig {
-  bool tax_rules = true;                // zone tax rules apply (false: zone status without them)
+  bool tax_rules = true;                // zone tax rules and the 9710 reward apply (false: zone status without them)
   double vat_rate = 0.13;               // VAT rate forgone on exports without purchase invoices
   double no_invoice_share = 0.3;        // share of zone CBEC exports lacking purchase invoices
   double deemed_margin = 0.04;          // deemed profit margin taxed in zones
   double running_cost_cny = 2e6;        // monthly running cost of one zone (local government)
   double vat_central_share = 0.5;       // central government's share of VAT
   double income_tax_central_share = 0.6;  // central government's share of income tax
-  double relabel_share = 0.03;          // share of zone firms' B2B exports declared as CBEC once codes exist
+  double warehouse_retail_share = 0.0;  // share of warehouse (9810) shipments the zone tax rules treat as retail exports
+  double b2b_online_share = 0.05;       // share of general-trade exports concluded on B2B platforms (eligible for 9710)
+  double declaration_subsidy = 0.005;   // zone reward per value declared under 9710, share (local government)
+  double relabel_cost_cny = 10000.0;    // monthly cost of declaring eligible exports under 9710 (platform registration, lists)
   Month vat_exemption_start = Month::of(2018, 10);   // VAT exemption without invoices in zones (Caishui [2018] No. 103)
   Month deemed_margin_start = Month::of(2020, 1);    // deemed-margin income tax in zones (SAT Announcement [2019] No. 36)
 };

@@ -192,8 +192,13 @@ void describe(V& v, FirmsConfig& f) {
           range("months", 0, 24));
   v.field("working_capital_months_warehouse", f.working_capital_months_warehouse, "cash cycle via warehouses",
           range("months", 0, 24));
-  v.field("warehouse_threshold_usd", f.warehouse_threshold_usd, "CBEC sales above which warehouses are used",
-          nonneg("USD/month"));
+  v.field("warehouse_cost_cny", f.warehouse_cost_cny,
+          "monthly cost of overseas-warehouse fulfilment per store (a quarter with the platform's logistics service)",
+          nonneg("CNY/month"));
+  v.field("warehouse_cost_per_product_cny", f.warehouse_cost_per_product_cny,
+          "monthly warehouse cost per listed product (a quarter with the platform's logistics service)", nonneg("CNY/month"));
+  v.field("warehouse_cost_share", f.warehouse_cost_share,
+          "warehouse cost per factory-gate value shipped (storage and unsold-stock risk)", share());
   v.field("revenue_per_product_usd", f.revenue_per_product_usd, "sales that justify one more product",
           positive("USD/month"));
   v.field("max_products", f.max_products, "most products listed per market", range("products", 1, 1000000));
@@ -305,15 +310,21 @@ void describe(V& v, ZoneEntry& z) {
 template <class V>
 void describe(V& v, FiscalConfig& f) {
   v.field("tax_rules", f.tax_rules,
-          "zone tax rules (VAT exemption without invoices, deemed margin) apply; false for a status-only run", Rule{});
+          "zone tax rules (VAT exemption without invoices, deemed margin) and the 9710 declaration reward apply; false for a status-only run", Rule{});
   v.field("vat_rate", f.vat_rate, "VAT rate forgone on exports without invoices", share());
   v.field("no_invoice_share", f.no_invoice_share, "share of zone CBEC exports lacking invoices", share());
   v.field("deemed_margin", f.deemed_margin, "deemed profit margin taxed in zones", share());
   v.field("running_cost_cny", f.running_cost_cny, "running cost of one zone", nonneg("CNY/month"));
   v.field("vat_central_share", f.vat_central_share, "central share of VAT", share());
   v.field("income_tax_central_share", f.income_tax_central_share, "central share of income tax", share());
-  v.field("relabel_share", f.relabel_share, "share of zone firms' B2B exports declared as CBEC once codes exist",
-          share());
+  v.field("warehouse_retail_share", f.warehouse_retail_share,
+          "share of warehouse (9810) shipments the tax rules treat as retail exports (0: B2B, not covered)", share());
+  v.field("b2b_online_share", f.b2b_online_share,
+          "share of general-trade exports concluded on B2B platforms, which may be declared under 9710", share());
+  v.field("declaration_subsidy", f.declaration_subsidy,
+          "zone reward per value declared under 9710, paid by the local government (with tax_rules)", share());
+  v.field("relabel_cost_cny", f.relabel_cost_cny, "monthly cost of declaring eligible exports under 9710",
+          nonneg("CNY/month"));
   v.field("vat_exemption_start", f.vat_exemption_start, "month the zone VAT exemption without invoices starts",
           Rule{"YYYY-MM"});
   v.field("deemed_margin_start", f.deemed_margin_start, "month the zone deemed-margin income tax starts", Rule{"YYYY-MM"});

@@ -220,6 +220,23 @@ TEST_CASE("accounting: zone tax rules start on their own dates, not at approval"
     CHECK(out.fiscal_cost_local_usd[kA] == Approx((forgone * 0.4 + z.vat * 0.5 + z.running) / kFx));
     CHECK(out.fiscal_cost_usd[kA] == Approx((forgone + z.vat + z.running) / kFx));
   }
+  SECTION("2020-01, the same sales shipped to an overseas warehouse (9810, B2B): not covered") {
+    State s = zone_seller(w, 60);
+    s.firms.warehouse[mk(w, 0, 0, kCbec)] = 1;
+    MonthOutputs out = fresh_outputs(w);
+    book_accounts(w, s, out);
+    CHECK(s.firms.profit_cny_last[0] == Approx(z.profit - z.normal));
+    CHECK(out.fiscal_cost_usd[kA] == Approx(z.running / kFx));
+  }
+  SECTION("2020-01 with zones.fiscal.tax_rules false: ordinary tax, running cost only") {
+    const auto off = rule_scenario({"zones.fiscal.tax_rules=false"});
+    const World w_off = build_world(off.scenario, 7);
+    State s = zone_seller(w_off, 60);
+    MonthOutputs out = fresh_outputs(w_off);
+    book_accounts(w_off, s, out);
+    CHECK(s.firms.profit_cny_last[0] == Approx(z.profit - z.normal));
+    CHECK(out.fiscal_cost_usd[kA] == Approx(z.running / kFx));
+  }
   SECTION("2020-01 outside a zone: ordinary tax, no fiscal cost") {
     State s = zone_seller(w, 60, kC);
     MonthOutputs out = fresh_outputs(w);
@@ -230,9 +247,13 @@ TEST_CASE("accounting: zone tax rules start on their own dates, not at approval"
 }
 
 TEST_CASE("accounting: declared customs codes before and after the 9710/9810 codes exist", "[model][rules]") {
-  const auto loaded = rule_scenario({}, "[{kind: customs_codes, start: 2020-07, value: 1}]");  // relabel_share 0.03
-  const World w = build_world(loaded.scenario, 7);
-  auto sales = [&](int step) {
+  // Zone firm in A: 1,000 USD general trade, 500 via a warehouse, 200 by parcels; firm in C
+  // (no zone): 1,000 USD general trade. 9710 takes b2b_online_share (0.05) of a zone firm's
+  // general trade when the reward 0.005 x 0.05 x 1,000 x 6.5 = 1.625 CNY covers the cost of
+  // the route: not at the default 10,000 CNY, yes at 1 CNY.
+  auto sales = [](const std::vector<std::string>& overrides, int step) {
+    const auto loaded = rule_scenario(overrides, "[{kind: customs_codes, start: 2020-07, value: 1}]");
+    const World w = build_world(loaded.scenario, 7);
     State s = blank_state(w, 2);
     FirmStore& f = s.firms;
     f.city[0] = f.production_city[0] = kA;  // zone
@@ -250,18 +271,24 @@ TEST_CASE("accounting: declared customs codes before and after the 9710/9810 cod
     return out;
   };
   auto code = [](const MonthOutputs& out, std::size_t city, int c) { return out.exports_declared_usd[city * kCustomsCodes + static_cast<std::size_t>(c)]; };
-  const MonthOutputs before = sales(65);  // 2020-06
+  const std::vector<std::string> cheap = {"zones.fiscal.relabel_cost_cny=1"};
+  const MonthOutputs before = sales(cheap, 65);  // 2020-06: no 9710/9810 yet
   CHECK(code(before, kA, kCode0110) == Approx(1500));
   CHECK(code(before, kA, kCode9610) == Approx(200));
   CHECK(code(before, kA, kCode9710) == 0.0);
   CHECK(code(before, kA, kCode9810) == 0.0);
   CHECK(before.exports_cbec_recorded_usd[kA] == Approx(200));
-  const MonthOutputs after = sales(66);  // 2020-07
-  CHECK(code(after, kA, kCode0110) == Approx(970));
-  CHECK(code(after, kA, kCode9710) == Approx(30));
+  CHECK(flow(before, kLocalGov, kFirms) == 0.0);
+  const MonthOutputs after = sales(cheap, 66);  // 2020-07
+  CHECK(code(after, kA, kCode0110) == Approx(950));
+  CHECK(code(after, kA, kCode9710) == Approx(50));
   CHECK(code(after, kA, kCode9810) == Approx(500));
   CHECK(code(after, kA, kCode9610) == Approx(200));
-  CHECK(after.exports_cbec_recorded_usd[kA] == Approx(730));
+  CHECK(after.exports_cbec_recorded_usd[kA] == Approx(750));
+  CHECK(flow(after, kLocalGov, kFirms) == Approx(1.625));  // the reward, a local fiscal cost
   CHECK(code(after, kC, kCode0110) == Approx(1000));  // no relabelling outside zones
   CHECK(code(after, kC, kCode9710) == 0.0);
+  // The incentive decides: at the default cost of the route, or without the tax rules, nobody relabels.
+  CHECK(code(sales({}, 66), kA, kCode9710) == 0.0);
+  CHECK(code(sales({"zones.fiscal.relabel_cost_cny=1", "zones.fiscal.tax_rules=false"}, 66), kA, kCode9710) == 0.0);
 }

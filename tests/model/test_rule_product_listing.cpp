@@ -1,6 +1,10 @@
 // product_listing.cpp: target n* = clamp(ceil(R_last / 3,000), 1, 200); listings grow by at
-// most max(1, n/4) and shrink by one a month; warehouse when R_last >= 50,000 USD
-// (x 0.25 = 12,500 with the platform's logistics service, the default).
+// most max(1, n/4) and shrink by one a month; warehouse when it earns more than parcels at last
+// month's sales (factory revenue F = R_last x 6.5 / wedge, wedge 1 here):
+//   profit(parcel)    = F (1 - 1/mu) - F / mu x 1.5 x 0.005
+//   profit(warehouse) = F_w (1 - 1/mu) - F_w / mu x 4 x 0.005 - 0.02 F_w - s (30,000 + 1,200 n)
+//   F_w = F (L_w / L_p)^(-sigma), L = 1 + logistics cost x (1.2 warehouse, 2 parcels),
+//   s = 0.25 with the platform's logistics service (default), 1 without.
 #include <catch2/catch.hpp>
 
 #include "rule_fixtures.hpp"
@@ -58,23 +62,47 @@ TEST_CASE("product listing: growth by at most max(1, n/4), shrink by one, clamp 
   CHECK(s.firms.warehouse[general] == 0);
 }
 
-TEST_CASE("product listing: warehouses above the threshold, a quarter of it with the logistics service", "[model][rules]") {
-  const std::vector<Store> list = {{5, 12500}, {5, 12499.99}, {5, 49999}, {5, 50000}, {5, 0}};
-  {
-    const auto loaded = rule_scenario();
+TEST_CASE("product listing: warehouses when they earn more than parcels, by size and product", "[model][rules]") {
+  // Toys (sigma 4, logistics 0.05): F_w = F (1.06 / 1.10)^-4 = 1.15962 F, and the warehouse
+  // earns 0.004943 F - C more; tools (sigma 3, logistics 0.10): F_w = (1.12 / 1.20)^-3 F =
+  // 1.23024 F, 0.04073 F - C more. Every store below grows to n = 6 products first, so
+  // C = 0.25 (30,000 + 7,200) = 9,300 CNY: toys break even at R = 9,300 / 0.004943 / 6.5 =
+  // 289,500 USD a month, tools at 35,100 USD. Without the logistics service C = 37,200:
+  // toys at 1.158m USD, tools at 140,500 USD.
+  struct Case {
+    int sector;
+    double revenue_last;
+    int warehouse_now;
+  };
+  const std::vector<Case> cases = {
+      {0, 300000, 0},  // big toy store: warehouse
+      {0, 280000, 0},  // a little below break-even: parcels
+      {0, 50000, 0},   // small toy store: parcels
+      {1, 50000, 0},   // tools store of the same size: bulky, warehouse
+      {1, 30000, 1},   // small tools store drops its warehouse
+      {1, 200000, 0},  // tools, 200,000 USD
+      {0, 0, 1},       // no sales: never a warehouse
+  };
+  auto run = [&](const std::vector<std::string>& overrides) {
+    const auto loaded = rule_scenario(overrides);
     const World w = build_world(loaded.scenario, 7);
-    State s = stores(w, list);
-    s.firms.warehouse[mk(w, 4, 0, kCbec)] = 1;  // a warehouse is dropped when sales fall
+    State s = blank_state(w, cases.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const std::size_t k = mk(w, i, 0, kCbec);
+      s.firms.sector[i] = static_cast<std::uint16_t>(cases[i].sector);
+      s.firms.active[k] = 1, s.firms.products[k] = 5, s.firms.revenue_usd_last[k] = cases[i].revenue_last;
+      s.firms.warehouse[k] = static_cast<std::uint8_t>(cases[i].warehouse_now);
+    }
     list_products(w, s);
-    const int expected[] = {1, 0, 1, 1, 0};
-    for (std::size_t i = 0; i < list.size(); ++i) CHECK(s.firms.warehouse[mk(w, i, 0, kCbec)] == expected[i]);
-  }
-  {
-    const auto loaded = rule_scenario({"platform.logistics_service=false"});
-    const World w = build_world(loaded.scenario, 7);
-    State s = stores(w, list);
-    list_products(w, s);
-    const int expected[] = {0, 0, 0, 1, 0};
-    for (std::size_t i = 0; i < list.size(); ++i) CHECK(s.firms.warehouse[mk(w, i, 0, kCbec)] == expected[i]);
-  }
+    std::vector<int> chosen;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      CHECK(s.firms.products[mk(w, i, 0, kCbec)] == (cases[i].revenue_last > 0 ? 6 : 4));
+      chosen.push_back(s.firms.warehouse[mk(w, i, 0, kCbec)]);
+    }
+    return chosen;
+  };
+  CHECK(run({}) == std::vector<int>{1, 0, 0, 1, 0, 1, 0});
+  CHECK(run({"platform.logistics_service=false"}) == std::vector<int>{0, 0, 0, 0, 0, 1, 0});
+  // A costlier stock (warehouse_cost_share 0.05) sends the big toy store back to parcels.
+  CHECK(run({"firms.warehouse_cost_share=0.05"})[0] == 0);
 }
