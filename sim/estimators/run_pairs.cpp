@@ -42,26 +42,36 @@ RunPairs pairs_from_compare_folder(const std::filesystem::path& folder, const st
     throw InputError(json.string() + " has no scenario '" + scenario + "' (it has: " + listed + ")");
   }
   struct Run {
-    std::string scenario, role, file;
+    std::string scenario, label, role, file;
     std::uint64_t seed;
   };
+  // A string field, "" when absent or null.
+  auto text = [](const YAML::Node& node) { return node && node.IsScalar() ? node.as<std::string>() : std::string(); };
   std::vector<Run> listed;
-  for (const YAML::Node& r : runs)
-    listed.push_back({r["scenario"].as<std::string>(""), r["role"].as<std::string>(""), r["file"].as<std::string>(""),
-                      r["seed"].as<std::uint64_t>(0)});
+  for (const YAML::Node& r : runs) {
+    Run run{text(r["scenario"]), text(r["label"]), text(r["role"]), text(r["file"]), r["seed"].as<std::uint64_t>(0)};
+    // Older folders name no label: the file stem is "<label>-s<seed>".
+    if (run.label.empty() && !run.file.empty()) {
+      const std::string stem = std::filesystem::path(run.file).stem().string(), suffix = "-s" + std::to_string(run.seed);
+      if (stem.size() > suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0)
+        run.label = stem.substr(0, stem.size() - suffix.size());
+    }
+    listed.push_back(std::move(run));
+  }
   for (const Run& policy : listed) {
     if (policy.role != "policy" || policy.scenario != out.scenario) continue;
     // The counterfactual of this scenario and seed: by its label when comparison.json names
     // it, else the only counterfactual run of that seed.
     std::vector<const Run*> matches;
-    for (const Run& r : listed) {
-      if (r.role != "counterfactual" || r.seed != policy.seed) continue;
-      const std::string stem = std::filesystem::path(r.file).stem().string();
-      if (counterfactual_label.empty() || stem.rfind(counterfactual_label, 0) == 0) matches.push_back(&r);
-    }
+    for (const Run& r : listed)
+      if (r.role == "counterfactual" && r.seed == policy.seed && (counterfactual_label.empty() || r.label == counterfactual_label))
+        matches.push_back(&r);
     if (matches.size() != 1)
       throw InputError(json.string() + ": " + (matches.empty() ? "no" : "more than one") + " counterfactual run for " +
                        out.scenario + " seed " + std::to_string(policy.seed));
+    if (policy.file.empty() || matches.front()->file.empty())
+      throw InputError(json.string() + ": the runs of " + out.scenario + " seed " + std::to_string(policy.seed) +
+                       " were not kept (no file); `pzsim did` needs the run files of `pzsim compare -o DIR`");
     out.pairs.push_back({policy.seed, folder / policy.file, folder / matches.front()->file});
   }
   if (out.pairs.empty()) throw InputError(json.string() + " lists no policy run of " + out.scenario);

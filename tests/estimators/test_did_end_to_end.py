@@ -191,6 +191,17 @@ def main():
             json.dump({"seeds": [1, 2], "scenarios": [{"name": "default", "path": scenario, "zone_cities": 8,
                                                        "counterfactual": "counterfactual-0badcafe"}], "rows": [], "runs": runs}, f)
         from_folder = run([pzsim, "did", folder, "--format", "csv"]).stdout
+        # The same with runs named by label (as `pzsim compare` writes them), a shared
+        # counterfactual listed under no scenario.
+        labelled = dict(json.load(open(os.path.join(folder, "comparison.json"))))
+        labelled["runs"] = [dict(r, label=os.path.basename(r["file"]).rsplit("-s", 1)[0],
+                                 scenario=None if r["role"] == "counterfactual" else r["scenario"]) for r in runs]
+        labelled_folder = os.path.join(tmp, "cmp-labelled")
+        os.makedirs(labelled_folder)
+        os.symlink(os.path.join(folder, "runs"), os.path.join(labelled_folder, "runs"))
+        with open(os.path.join(labelled_folder, "comparison.json"), "w") as f:
+            json.dump(labelled, f)
+        check(run([pzsim, "did", labelled_folder, "--format", "csv"]).stdout == from_folder, "labelled compare folder gives other rows")
         from_files = run([pzsim, "did", *policy, "--counterfactual", *counterfactual, "--format", "csv"]).stdout
         check(from_folder == from_files and from_folder.count("\n") > 20, "compare folder and file lists give different rows")
         table = run([pzsim, "did", folder]).stdout
