@@ -329,7 +329,7 @@ std::string as_table(const DidReport& r) {
     std::snprintf(buf, sizeof buf, "  by %s since approval (endpoints pool <= %d and >= %d; the event study's reference is -1):\n",
                   unit.c_str(), r.window.lowest, r.window.highest);
     out << buf;
-    std::snprintf(buf, sizeof buf, "  %6s %18s %18s %18s %18s %10s\n", "e", "event_study", "callaway_santanna", "cs_not_yet",
+    std::snprintf(buf, sizeof buf, "  %6s %18s %18s %18s %18s %18s\n", "e", "event_study", "callaway_santanna", "cs_not_yet",
                   "sun_abraham", "true_att");
     out << buf;
     for (int e = r.window.lowest; e <= r.window.highest; ++e) {
@@ -346,7 +346,7 @@ std::string as_table(const DidReport& r) {
       const std::string cells[] = {cell("event_study"), cell("callaway_santanna"), cell("callaway_santanna_not_yet"),
                                    cell("sun_abraham"), cell("true_att")};
       if (std::all_of(std::begin(cells), std::end(cells) - 1, [](const std::string& c) { return c.empty(); })) continue;
-      std::snprintf(buf, sizeof buf, "  %6d %18s %18s %18s %18s %10s\n", e, cells[0].c_str(), cells[1].c_str(), cells[2].c_str(),
+      std::snprintf(buf, sizeof buf, "  %6d %18s %18s %18s %18s %18s\n", e, cells[0].c_str(), cells[1].c_str(), cells[2].c_str(),
                     cells[3].c_str(), cells[4].c_str());
       out << buf;
     }
