@@ -1,6 +1,7 @@
 // Awareness of Chinese sellers among overseas buyers (Bass diffusion).
 //   P(unaware -> aware) = (innovation + imitation * aware share last month) * (1 + onboarding)
-// The aware share is weighted by the people each agent stands for.
+// The aware share is weighted by the people each agent stands for. Nothing diffuses during the
+// burn-in (steps < 0), so awareness_start is the share in the first reported month.
 #include <algorithm>
 
 #include "sim/core/parallel.hpp"
@@ -15,11 +16,11 @@ void adopt_awareness(const World& w, State& s, MonthOutputs& out) {
   ConsumerStore& c = s.consumers;
   for (int d = 0; d < w.destinations; ++d) {
     const std::size_t dest = static_cast<std::size_t>(d);
-    const double p = std::min(1.0, (cfg.innovation + cfg.imitation * s.aware_share[dest]) * campaign);
+    const double p = s.step < 0 ? 0.0 : std::min(1.0, (cfg.innovation + cfg.imitation * s.aware_share[dest]) * campaign);
     const std::size_t begin = c.begin[dest], end = c.begin[dest + 1];
     parallel_for(end - begin, [&](std::size_t b, std::size_t e) {
       for (std::size_t a = begin + b; a < begin + e; ++a) {
-        if (c.aware[a]) continue;
+        if (c.aware[a] || p == 0.0) continue;
         RandomStream rng(w.seed, Stream::kAdoption, static_cast<std::uint32_t>(s.step), c.id[a]);
         if (rng.bernoulli(p)) c.aware[a] = 1;
       }

@@ -1,18 +1,22 @@
-// CBEC demand from consumer agents.
+// CBEC demand from consumer agents: one nested logit per destination x category.
 // Platform ranking: a listing's visibility is
 //   products * (1 + reputation_visibility * reputation)
 //            * (1 + newcomer_boost * (1 + onboarding) * exp(-months active / newcomer_months))
 //            * (1 + warehouse_visibility * uses warehouses)
 // An aware buyer shops with probability shopping_rate, picks a category by spending share
 // and draws a consideration set of listings with probability proportional to visibility.
-// Utility of listing j:  u_j = qw (sigma-1) ln q_j - (sigma-1) ln(p_j / p_ref) - c_day * days_j + b_rep * rep_j
-// Nested logit: the Chinese-seller nest against non-Chinese sellers (utility U0):
-//   P(nest) = S^lambda / (exp(U0) + S^lambda),  S = sum_j exp(u_j / lambda)
-//   P(j | nest) = exp(u_j / lambda) / S
-// A buyer standing for `weight` people spends weight * basket * online-share growth *
-// online shock, spread over these probabilities (no single unit for many people). Spending
-// shares, not quantities, follow the logit, so the price coefficient is sigma - 1: the
-// expenditure elasticity of CES demand.
+// Utility of listing j (theta = trade elasticity = sigma - 1):
+//   u_j = qw theta ln q_j - theta ln(p_j / p_ref) - c_day * days_j + b_rep * rep_j
+// The buyer chooses among other spending (domestic goods and the rest of the budget), offline
+// imports (general trade, China's and competitors'), non-Chinese online sellers and the nest
+// of Chinese CBEC listings. With o the online odds (data) and m the cannibalisation share,
+// attractions relative to offline imports are (1/m - 1)(1 + o), 1, o and o R, where
+//   R = exp(-U0) S^lambda,  S = sum_j exp(u_j / lambda)
+// so  P(CBEC) = o R / ((1 + o) / m + o R),  P(j | CBEC) = exp(u_j / lambda) / S.
+// A buyer standing for `weight` people carries weight / (all weights) of the destination's
+// potential spending B / m and spreads it over these probabilities (no single unit for many
+// people). Unaware buyers have no CBEC nest (R = 0). Spending shares, not quantities, follow
+// the logit, so the price coefficient is theta, the expenditure elasticity of CES demand.
 #include <algorithm>
 #include <cmath>
 
@@ -77,22 +81,33 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
       l.slot.push_back(static_cast<std::uint32_t>(i));
       l.visibility.push_back(std::max(1, f.products[k]) * (1.0 + platform.reputation_visibility * f.reputation[k]) *
                              (1.0 + newcomer) * (1.0 + platform.warehouse_visibility * f.warehouse[k]));
-      const double sigma = sc.sectors[f.sector[i]].elasticity;
+      const double theta = sc.sectors[f.sector[i]].trade_elasticity;
       const double price = f.price_usd[k];
       const double info = econ::level(s, f.city[i], Instrument::information);
       const double days = f.warehouse[k] ? spec.delivery_days_warehouse
                                          : std::max(1.0, spec.delivery_days_parcel - sc.zones.effects.clearance_days_cut * info);
       l.days.push_back(days);
-      const double utility = cfg.quality_weight * (sigma - 1.0) * std::log(f.quality[i]) -
-                             (sigma - 1.0) * std::log(price / s.reference_price_usd[f.sector[i]]) -
+      const double utility = cfg.quality_weight * theta * std::log(f.quality[i]) -
+                             theta * std::log(price / s.reference_price_usd[f.sector[i]]) -
                              cfg.delivery_day_cost * days + cfg.reputation_weight * f.reputation[k];
       l.attraction.push_back(std::exp(std::clamp(utility / lambda, -300.0, 300.0)));
     }
     for (auto& l : listings) l.table.build(l.visibility);
 
-    const double outside = std::exp(spec.outside_utility);
-    const double budget = spec.basket_usd * month.online_share_ratio[dest] * month.online_multiplier[dest];
+    // Potential spending of the destination on these categories (B / m over all categories)
+    // is spread over its buyers by weight; a buyer shops in a month with probability
+    // shopping_rate and then in one category, so a trip carries 1 / shopping_rate months.
+    const double odds = econ::online_odds(w, dest, s.step);
+    const double m = cfg.cannibalisation;
+    const double non_chinese = std::exp(-spec.outside_utility);
+    double potential_usd = 0.0;
+    for (std::size_t sec = 0; sec < n_sec; ++sec) potential_usd += econ::import_market_usd(w, dest, sec, s.step) / m;
     const std::size_t begin = s.consumers.begin[dest], end = s.consumers.begin[dest + 1];
+    double weight_total = 0.0;
+    for (std::size_t a = begin; a < end; ++a) weight_total += s.consumers.weight[a];
+    const double per_weight_trip =
+        weight_total > 0.0 && cfg.shopping_rate > 0.0 ? potential_usd / weight_total / cfg.shopping_rate : 0.0;
+    const double online_shock = month.online_multiplier[dest];
     double spending_total = 0.0, purchases_total = 0.0;
     std::vector<double> spending_by_sector(n_sec, 0.0);
 
@@ -123,10 +138,11 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
             drawn.push_back(j);
             sum += l.attraction[j];
           }
-          const double inclusive = std::pow(sum, lambda);
-          const double p_nest = inclusive / (outside + inclusive);
-          const double spend = s.consumers.weight[a] * budget * p_nest;
-          nest_share[r] = s.consumers.weight[a] * p_nest;
+          if (!(sum > 0.0)) continue;
+          const double relative = non_chinese * std::pow(sum, lambda);  // R: the nest against non-Chinese sellers
+          const double p_cbec = odds * relative / ((1.0 + odds) / m + odds * relative);
+          const double spend = s.consumers.weight[a] * per_weight_trip * p_cbec;  // before the online shock
+          nest_share[r] = s.consumers.weight[a] * relative / (1.0 + relative);   // online purchase goes to China
           bought_sector[r] = static_cast<std::uint16_t>(sector);
           bought_count[r] = static_cast<std::uint16_t>(drawn.size());
           for (std::size_t t = 0; t < drawn.size(); ++t) {
@@ -141,7 +157,8 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
         const Listings& l = listings[bought_sector[r]];
         for (std::size_t t = 0; t < bought_count[r]; ++t) {
           const std::uint32_t j = bought_listing[r * set_size + t];
-          const double amount = bought_usd[r * set_size + t];
+          const double raw = bought_usd[r * set_size + t];
+          const double amount = raw * online_shock;
           const std::uint32_t slot = l.slot[j];
           const std::size_t k = econ::market_index(w, slot, market);
           f.spending_usd[k] += amount;
@@ -151,11 +168,21 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
             out.parcel_delivery_days[f.city[slot]] += amount * l.days[j];
           }
           spending_total += amount;
-          spending_by_sector[bought_sector[r]] += amount;
+          spending_by_sector[bought_sector[r]] += raw;
         }
       }
     }
-    for (std::size_t sec = 0; sec < n_sec; ++sec) s.cbec_spending_last_usd[dest * n_sec + sec] = spending_by_sector[sec];
+    // The rest of the destination's imports: offline 1 / (1 + o), non-Chinese online o / (1 + o)
+    // of what CBEC left (general_trade.cpp sells the offline part).
+    double non_chinese_online = 0.0, imports_total = spending_total;
+    for (std::size_t sec = 0; sec < n_sec; ++sec) {
+      const double rest = econ::non_cbec_imports_usd(w, dest, sec, s.step, spending_by_sector[sec]);
+      non_chinese_online += rest * odds / (1.0 + odds) * online_shock;
+      imports_total += rest * odds / (1.0 + odds) * online_shock + rest / (1.0 + odds) * month.offline_multiplier[dest];
+    }
+    out.platform_sales_other_usd[dest] += non_chinese_online * spec.platform_penetration;
+    out.import_spending_usd[dest] += imports_total;
+    for (std::size_t sec = 0; sec < n_sec; ++sec) s.cbec_spending_usd[dest * n_sec + sec] = spending_by_sector[sec];
     const double commission = spending_total * platform.commission;
     out.platform_sales_usd[dest] += spending_total;
     out.platform_commission_usd[dest] += commission;

@@ -65,12 +65,14 @@ inline double trade_cost(const World& w, const State& s, std::size_t i, int mark
 }
 
 // Ratio of the delivered price to the factory-gate price: trade cost, logistics and (CBEC)
-// the platform's commission, which the seller passes on.
+// the platform's commission, which the seller passes on. A `cbec_price` event scales the
+// CBEC wedge (a what-if cut in delivery costs; 1 otherwise).
 inline double delivery_wedge(const World& w, const State& s, std::size_t i, int market, int step) {
   const int channel = market % kChannels;
   const bool warehouse = s.firms.warehouse[market_index(w, i, market)] != 0;
   double wedge = (1.0 + trade_cost(w, s, i, market, step)) * logistics_factor(w, s.firms.sector[i], channel, warehouse);
-  if (channel == kCbec) wedge /= (1.0 - sc(w).platform.commission);
+  if (channel == kCbec)
+    wedge *= w.at(step).cbec_price_factor[static_cast<std::size_t>(market / kChannels)] / (1.0 - sc(w).platform.commission);
   return wedge;
 }
 
@@ -79,6 +81,50 @@ inline double delivery_wedge(const World& w, const State& s, std::size_t i, int 
 inline double gross_wedge(const World& w, const State& s, std::size_t i, int market, int step) {
   const double wedge = delivery_wedge(w, s, i, market, step);
   return market % kChannels == kCbec ? wedge * (1.0 - sc(w).platform.commission) : wedge;
+}
+
+// ---- Demand of a destination (docs/model.md, "Demand of a destination") ----
+
+// Years from the middle of 2015 (general_imports_usd is 2015's monthly average) to the middle
+// of this month; burn-in steps see step 0.
+inline double years_from_2015(const World& w, int step) {
+  return (w.clock.at(std::max(step, 0)) - Month::of(2015, 1) - 5.5) / 12.0;
+}
+
+// Online odds o = omega / (1 - omega) of destination d, omega the e-commerce share of retail
+// this month (data): the attraction of buying online relative to offline.
+inline double online_odds(const World& w, std::size_t d, int step) {
+  const double omega = w.at(step).online_share_ratio[d] * sc(w).destinations[d].online_share.front();
+  return omega / (1.0 - omega);
+}
+
+// B: spending on the destination's imports of a category from every origin, offline and from
+// non-Chinese online sellers, before Chinese CBEC takes its part (sample USD a month). It
+// grows with the destination's income; at the start China's share of its offline part
+// (B / (1 + o)) is general_imports_usd.
+inline double import_market_usd(const World& w, std::size_t d, std::size_t sector, int step) {
+  const DestinationSpec& dest = sc(w).destinations[d];
+  const double omega0 = dest.online_share.front();
+  return dest.general_imports_usd / dest.china_share / (1.0 - omega0) * sc(w).sectors[sector].spending_share *
+         std::pow(1.0 + dest.income_growth, years_from_2015(w, step)) * sc(w).scale.sample_fraction;
+}
+
+// Imports of the category not bought from Chinese CBEC sellers: B - m C, with C this month's
+// CBEC spending before the online shock and m the cannibalisation share (the rest of C comes
+// from the destination's other spending). Offline is 1 / (1 + o) of it, non-Chinese online o / (1 + o).
+inline double non_cbec_imports_usd(const World& w, std::size_t d, std::size_t sector, int step, double cbec_usd) {
+  return std::max(0.0, import_market_usd(w, d, sector, step) - sc(w).consumers.cannibalisation * cbec_usd);
+}
+
+// China's share of the destination's offline imports on the path general_imports_usd and
+// import_growth imply: China's offline exports s* B / (1 + o) = general_imports (1 + import_growth)^years.
+inline double china_share_path(const World& w, std::size_t d, int step) {
+  const DestinationSpec& dest = sc(w).destinations[d];
+  const double years = years_from_2015(w, step);
+  const double omega0 = dest.online_share.front();
+  const double share = dest.china_share * std::pow((1.0 + dest.import_growth) / (1.0 + dest.income_growth), years) *
+                       (1.0 + online_odds(w, d, step)) * (1.0 - omega0);
+  return std::clamp(share, 1e-4, 0.95);
 }
 
 // Demand shifter of a firm in CES terms: quality^(sigma-1) * price^(1-sigma).

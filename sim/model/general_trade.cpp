@@ -1,11 +1,13 @@
 // General trade and home sales: aggregate buyers spread spending over firms by CES shares.
-// Destination d, category s, month t:
-//   G = general_imports_usd / china_share * share_s * (1 + growth)^(year - 2015) * offline shock * sample fraction
-//       - cannibalisation * CBEC spending on (d, s) this month
-//   R_i = G * a_i / (A_competitors + sum_j a_j),  a_i = q_i^(sigma-1) p_i^(1-sigma)
-// Home market of category s: H = domestic_sales_cny * sample fraction * (1 + wage trend)^years,
-// split the same way over every living firm at factory-gate prices. Competitor indices are
-// fixed at the start (state.cpp) to give China and the firms their starting shares.
+// Destination d, category s, month t: the offline part of the imports Chinese CBEC left
+// (consumer_shopping.cpp, docs/model.md "Demand of a destination"),
+//   G = offline shock * (B - m C) / (1 + o)
+//   R_i = G * a_i / (Phi + sum_j a_j),  a_i = q_i^theta p_i^(-theta)   (theta = sigma - 1)
+// with B the destination's import market (income growth), C this month's CBEC spending, m
+// the cannibalisation share, o the online odds and Phi the foreign competitors' index
+// (foreign_competitors.cpp). Home market of category s: H = domestic_sales_cny * sample
+// fraction * (1 + wage trend)^years, split the same way over every living firm at
+// factory-gate prices against a fixed domestic competitor index.
 #include <algorithm>
 #include <cmath>
 
@@ -16,28 +18,21 @@
 namespace pzsim {
 
 void import_general_trade(const World& w, State& s, MonthOutputs& out) {
-  const Scenario& sc = *w.scenario;
   const MonthConditions& month = w.at(s.step);
   FirmStore& f = s.firms;
   const std::size_t n = f.size();
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
-  const double years_from_2015 = (w.clock.at(s.step) - Month::of(2015, 1)) / 12.0;
-
   for (int d = 0; d < w.destinations; ++d) {
     const std::size_t dest = static_cast<std::size_t>(d);
-    const DestinationSpec& spec = sc.destinations[dest];
     const int market = d * kChannels + kGeneral;
     auto appeal = [&](std::size_t i) { return f.appeal[econ::market_index(w, i, market)]; };
     std::vector<double> total(n_sec, 0.0);
     for (std::size_t i = 0; i < n; ++i) total[f.sector[i]] += appeal(i);
     std::vector<double> demand(n_sec);
+    const double offline = month.offline_multiplier[dest] / (1.0 + econ::online_odds(w, dest, s.step));
     for (std::size_t sec = 0; sec < n_sec; ++sec) {
-      // general_imports_usd is China's part; the market is China's part over China's share.
-      const double base = spec.general_imports_usd / spec.china_share * sc.sectors[sec].spending_share *
-                          std::pow(1.0 + spec.import_growth, years_from_2015) * month.offline_multiplier[dest] *
-                          sc.scale.sample_fraction;
-      demand[sec] = std::max(0.0, base - sc.consumers.cannibalisation * s.cbec_spending_last_usd[dest * n_sec + sec]);
-      demand[sec] /= s.general_competitor_index[dest * n_sec + sec] + total[sec];
+      demand[sec] = offline * econ::non_cbec_imports_usd(w, dest, sec, s.step, s.cbec_spending_usd[dest * n_sec + sec]) /
+                    (s.general_competitor_index[dest * n_sec + sec] + total[sec]);
     }
     double revenue_total = 0.0;
     for (std::size_t i = 0; i < n; ++i) {

@@ -3,7 +3,8 @@
 //                      * (1 + pilot_adoption_boost * bonded imports available)
 // Bonded (1210) imports exist in CBEC import-pilot cities and in zone cities.
 // An adopter buys abroad with probability shopping_rate, spending basket_usd per person
-// it stands for; purchases are CBEC imports of the shopper's city.
+// it stands for; purchases are CBEC imports of the shopper's city. Nothing diffuses during the
+// burn-in (steps < 0), so adopted_start is the share in the first reported month.
 #include <algorithm>
 
 #include "sim/core/parallel.hpp"
@@ -19,7 +20,7 @@ void shop_imports(const World& w, State& s, MonthOutputs& out) {
   for (int c = 0; c < w.cities; ++c) {
     const std::size_t city = static_cast<std::size_t>(c);
     const bool bonded = month.import_pilot[city] || w.is_zone(c, s.step);
-    const double p_adopt = std::min(1.0, (cfg.innovation + cfg.imitation * s.adopted_share_import[city]) *
+    const double p_adopt = s.step < 0 ? 0.0 : std::min(1.0, (cfg.innovation + cfg.imitation * s.adopted_share_import[city]) *
                                              (1.0 + (bonded ? cfg.pilot_adoption_boost : 0.0)));
     const std::size_t begin = sh.begin[city], end = sh.begin[city + 1];
     std::vector<std::uint8_t> bought(end - begin, 0);

@@ -49,6 +49,8 @@ void MonthOutputs::reset(const World& w) {
   zero(tax_revenue_usd, c);
   zero(platform_sales_usd, d);
   zero(platform_commission_usd, d);
+  zero(platform_sales_other_usd, d);
+  zero(import_spending_usd, d);
   zero(seller_revenue_usd, d);
   zero(consumers_adopted, d);
   zero(purchases, d);
@@ -179,10 +181,19 @@ std::vector<OutputVariable> build_catalog() {
                   &M::platform_commission_usd));
   c.push_back(f64("seller_revenue_usd", {"destination"}, "USD", "CBEC seller revenue",
                   "platform_sales_usd - platform_commission_usd." + kSample, true, &M::seller_revenue_usd));
+  c.push_back(f64("platform_sales_other_usd", {"destination"}, "USD", "non-Chinese sellers' sales on the platforms",
+                  "platform_penetration x buyers' spending with non-Chinese online sellers; Chinese sellers' share of "
+                  "platform spending is platform_sales_usd / (platform_sales_usd + platform_sales_other_usd)." + kSample,
+                  true, &M::platform_sales_other_usd));
+  c.push_back(f64("import_spending_usd", {"destination"}, "USD", "imports of the categories",
+                  "Buyers' spending on imports of the categories from every origin: Chinese CBEC, offline (general "
+                  "trade, China's and competitors') and non-Chinese online sellers." + kSample,
+                  true, &M::import_spending_usd));
   c.push_back(f64("consumers_adopted", {"destination"}, "people", "buyers aware of Chinese sellers",
                   "Weighted count of consumer agents aware of Chinese sellers." + kSample, false, &M::consumers_adopted));
   c.push_back(f64("purchases", {"destination"}, "purchases", "purchases from Chinese CBEC sellers",
-                  "Sum over shopping buyers of weight x probability of choosing the Chinese-seller nest." + kSample, true,
+                  "Sum over shopping buyers of weight x probability that their online purchase goes to a Chinese seller "
+                  "(R / (1 + R), the nest against non-Chinese online sellers)." + kSample, true,
                   &M::purchases));
   c.push_back(f64("transactions_cny", {"payer", "payee"}, "CNY", "transaction matrix",
                   "Payments between account sectors this month; rows pay columns. Net flows sum to zero." + kSample, true,

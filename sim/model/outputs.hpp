@@ -53,6 +53,8 @@ struct MonthOutputs {
   std::vector<double> tax_revenue_usd;            // [city]
   std::vector<double> platform_sales_usd;         // [destination], paid by buyers
   std::vector<double> platform_commission_usd;    // [destination]
+  std::vector<double> platform_sales_other_usd;   // [destination], non-Chinese sellers on the same platforms
+  std::vector<double> import_spending_usd;        // [destination], imports of the categories, every origin and channel
   std::vector<double> seller_revenue_usd;         // [destination], received by sellers
   std::vector<double> consumers_adopted;          // [destination], people aware of Chinese sellers
   std::vector<double> purchases;                  // [destination], purchases from Chinese sellers

@@ -1,10 +1,10 @@
 // Pricing (phase 4 of the firm's month): every firm prices each market as a markup over
 // delivered marginal cost,
 //   unit cost  c = wage of the production city / (productivity * (1 + g)^years)
-//   price      p = markup * c * (1 + trade cost) * (1 + logistics_cost * f) / (1 - commission if CBEC) / CNY per USD
+//   price      p = markup * c * (1 + trade cost) * (1 + logistics_cost * f) [* cbec_price event / (1 - commission) if CBEC] / CNY per USD
 // where the trade cost includes inland haulage (econ::trade_cost_from) and f is 1 for
 // general trade, 2 for CBEC parcels and 1.2 for overseas-warehouse stock.
-// with markup = sigma / (sigma - 1). The phase also stores what other rules read from
+// with markup = sigma / (sigma - 1), sigma = trade elasticity + 1 (World::sigma). The phase also stores what other rules read from
 // prices: the CES appeal q^(sigma-1) p^(1-sigma) of each market and at home, the wedge
 // between seller and factory-gate revenue, and potential (q / c)^(sigma-1).
 #include <cmath>
@@ -17,7 +17,7 @@ namespace pzsim {
 
 void price_firm(const World& w, State& s, std::size_t i, int step) {
   FirmStore& f = s.firms;
-  const double sigma = w.scenario->sectors[f.sector[i]].elasticity;
+  const double sigma = w.sigma[f.sector[i]];
   const double markup = w.markup[f.sector[i]];
   const double fx = w.at(step).cny_per_usd;
   const double cost = s.cities.wage_cny[f.production_city[i]] / econ::productivity(w, f, i, step);

@@ -54,7 +54,7 @@ void relocate_firms(const World& w, State& s, MonthOutputs& out) {
     const auto region = static_cast<std::size_t>(sc.cities.list[here].region);
     const std::size_t there = static_cast<std::size_t>(best_in_region[region] >= 0 ? best_in_region[region] : best_overall);
 
-    const double sigma = sc.sectors[f.sector[i]].elasticity;
+    const double sigma = w.sigma[f.sector[i]];
     auto level = [&](std::size_t city, Instrument k) { return c.instrument[static_cast<std::size_t>(k)][city]; };
     const auto& floor = w.at(s.step).national_floor;
     const double info_floor = floor[static_cast<std::size_t>(Instrument::information)];

@@ -40,12 +40,18 @@ void update_reputation(const World& w, State& s);
 // consumer_adoption.cpp: overseas buyers become aware of Chinese sellers (Bass diffusion).
 void adopt_awareness(const World& w, State& s, MonthOutputs& out);
 
-// consumer_shopping.cpp: consideration sets from the platform ranking, nested logit,
-// purchases spread over choice probabilities.
+// consumer_shopping.cpp: consideration sets from the platform ranking, one nested logit per
+// destination x category (other spending, offline imports, non-Chinese online sellers, the
+// Chinese CBEC nest), purchases spread over choice probabilities.
 void shop_cbec(const World& w, State& s, MonthOutputs& out);
 
-// general_trade.cpp: aggregate importers per destination x sector buy from general-trade
-// exporters (CES), net of what CBEC cannibalised; firms also sell at home.
+// foreign_competitors.cpp: foreign competitors' general-trade price indices follow their cost
+// trend (China's share on its path) and answer China's prices and entry.
+void respond_foreign_competitors(const World& w, State& s);
+
+// general_trade.cpp: aggregate importers per destination x sector buy the offline imports the
+// nested logit leaves from general-trade exporters and foreign competitors (CES); firms also
+// sell at home.
 void import_general_trade(const World& w, State& s, MonthOutputs& out);
 void sell_at_home(const World& w, State& s, MonthOutputs& out);
 

@@ -103,9 +103,11 @@ void draw_firm(const World& w, State& s, std::size_t i, std::uint64_t id, std::u
   f.production_city[i] = f.trader[i] ? static_cast<std::uint32_t>(source_city) : city;
 }
 
-// Competitor price indices: they give China its starting share of each destination's
-// imports and the firms their starting share of the home market, given the prices and
-// markets of the firms now. Set at the start and again when burn-in ends; fixed in between.
+// Competitor price indices: they give China its share of each destination's offline imports
+// on the path (econ::china_share_path) and the firms their starting share of the home
+// market, given the prices and markets of the firms now. Set at the start and again when
+// burn-in ends; in between and afterwards foreign competitors respond month by month
+// (foreign_competitors.cpp) and the home index stays fixed.
 void calibrate_competitors(const World& w, State& s) {
   const Scenario& sc = *w.scenario;
   const std::size_t n = s.firms.size();
@@ -123,7 +125,7 @@ void calibrate_competitors(const World& w, State& s) {
           s.firms.appeal[econ::market_index(w, i, static_cast<int>(d) * kChannels + kGeneral)];
   }
   for (std::size_t d = 0; d < n_dest; ++d) {
-    const double share = sc.destinations[d].china_share;
+    const double share = econ::china_share_path(w, d, s.step);
     for (std::size_t sec = 0; sec < n_sec; ++sec) {
       double& index = s.general_competitor_index[d * n_sec + sec];
       // With no Chinese exporter in a cell, competitors are set as if one average firm of the
@@ -236,7 +238,7 @@ State initial_state(const World& w) {
   s.consumers.begin.push_back(0);
   for (std::size_t d = 0; d < n_dest; ++d) {
     const auto& dest = sc.destinations[d];
-    const double weight = dest.online_shoppers * dest.platform_penetration * fraction / per_destination;
+    const double weight = dest.online_shoppers * fraction / per_destination;
     for (int k = 0; k < per_destination; ++k, ++consumer_id) {
       RandomStream rng(w.seed, Stream::kConsumerInit, 0, consumer_id);
       s.consumers.id.push_back(consumer_id);
@@ -270,7 +272,7 @@ State initial_state(const World& w) {
     s.aware_share[d] = total > 0.0 ? aware / total : 0.0;
   }
   s.adopted_share_import.assign(n_cities, sc.import_side.adopted_start);
-  s.cbec_spending_last_usd.assign(n_dest * n_sec, 0.0);
+  s.cbec_spending_usd.assign(n_dest * n_sec, 0.0);
 
   // Warm start: employ the workers that the starting sales need, so month one is not a
   // hiring spree. Sales are computed by the same rules the run uses.

@@ -119,12 +119,12 @@ struct State {
   ImportShopperStore shoppers;
   CityState cities;
   // Market-level memory.
-  std::vector<double> general_competitor_index;  // [destination * sectors + sector], fixed at start
+  std::vector<double> general_competitor_index;  // [destination * sectors + sector], foreign_competitors.cpp
   std::vector<double> domestic_competitor_index; // [sector], fixed at start
   std::vector<double> reference_price_usd;       // [sector], CBEC utility normalisation
   std::vector<double> aware_share;               // [destination], weighted, last month
   std::vector<double> adopted_share_import;      // [city], last month
-  std::vector<double> cbec_spending_last_usd;    // [destination * sectors + sector], for cannibalisation
+  std::vector<double> cbec_spending_usd;         // [destination * sectors + sector], this month, before the online shock
 };
 
 State initial_state(const World& world);
@@ -134,7 +134,8 @@ State initial_state(const World& world);
 CityState cities_at_start(const World& world);
 
 // Sets the competitor price indices from the firms' current prices and markets so that
-// China's import shares and the firms' home share are the scenario's (start and end of burn-in).
+// China's import shares are on their path (econ::china_share_path) and the firms' home share
+// is the scenario's (start and end of burn-in).
 void calibrate_competitors(const World& world, State& state);
 
 // Draws a new firm's attributes into slot i (founders at step 0 and births later).

@@ -61,6 +61,7 @@ void step(const World& w, State& s, MonthOutputs& out) {
   suspend_accounts(w, s, out);        // the platform polices its sellers
   adopt_awareness(w, s, out);         // buyers abroad learn of Chinese sellers
   shop_cbec(w, s, out);               // ... and buy from them on the platform
+  respond_foreign_competitors(w, s);  // foreign competitors answer China's prices and entry
   import_general_trade(w, s, out);    // importers buy the rest by general trade
   sell_at_home(w, s, out);            // firms sell at home
   shop_imports(w, s, out);            // Chinese shoppers buy abroad

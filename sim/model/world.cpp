@@ -93,7 +93,11 @@ World build_world(const Scenario& s, std::uint64_t seed) {
   w.destinations = static_cast<int>(s.destinations.size());
   w.sectors = static_cast<int>(s.sectors.size());
   w.markets = w.destinations * kChannels;
-  for (const auto& sector : s.sectors) w.markup.push_back(sector.elasticity / (sector.elasticity - 1.0));
+  // The literature's trade elasticity theta is sigma - 1 (Simonovska & Waugh 2014); CES markups use sigma.
+  for (const auto& sector : s.sectors) {
+    w.sigma.push_back(sector.trade_elasticity + 1.0);
+    w.markup.push_back(w.sigma.back() / sector.trade_elasticity);
+  }
 
   w.zone_approval_step.assign(static_cast<std::size_t>(w.cities), INT_MAX);
   int first_step = INT_MAX;
@@ -126,6 +130,7 @@ World build_world(const Scenario& s, std::uint64_t seed) {
     m.offline_multiplier.assign(static_cast<std::size_t>(w.destinations), 1.0);
     m.online_multiplier.assign(static_cast<std::size_t>(w.destinations), 1.0);
     m.online_share_ratio.resize(static_cast<std::size_t>(w.destinations));
+    m.cbec_price_factor.assign(static_cast<std::size_t>(w.destinations), 1.0);
     m.import_pilot.assign(static_cast<std::size_t>(w.cities), 0);
     for (int d = 0; d < w.destinations; ++d) {
       const auto& dest = s.destinations[static_cast<std::size_t>(d)];
@@ -171,6 +176,10 @@ World build_world(const Scenario& s, std::uint64_t seed) {
           break;
         case EventKind::customs_codes:
           m.customs_codes = true;
+          break;
+        case EventKind::cbec_price:
+          for (int d = 0; d < w.destinations; ++d)
+            if (touches(d)) m.cbec_price_factor[static_cast<std::size_t>(d)] *= e.value;
           break;
       }
     }

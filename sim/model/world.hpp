@@ -37,6 +37,7 @@ struct MonthConditions {
   std::vector<double> offline_multiplier;   // [destination], general-trade demand shock
   std::vector<double> online_multiplier;    // [destination], online demand shock
   std::vector<double> online_share_ratio;   // [destination], online share relative to the run start
+  std::vector<double> cbec_price_factor;    // [destination], multiplies Chinese sellers' delivered CBEC prices
   std::array<double, kInstrumentCount> national_floor{};  // instrument levels every city has
   std::vector<std::uint8_t> import_pilot;   // [city], bonded (1210) imports available
   double onboarding = 0.0;                  // platform onboarding campaign strength
@@ -51,6 +52,7 @@ struct World {
   std::uint64_t seed = 0;                   // run seed
   Clock clock;
   int cities = 0, destinations = 0, sectors = 0, markets = 0;
+  std::vector<double> sigma;                // [sector] elasticity of substitution = trade elasticity + 1
   std::vector<double> markup;               // [sector] sigma/(sigma-1)
   std::vector<int> zone_approval_step;      // [city] step the zone is approved, INT_MAX when never
   int leader_city = -1;                     // first approved zone (the model others copy)

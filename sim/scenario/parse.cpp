@@ -473,6 +473,8 @@ void validate(Scenario& s, const PositionIndex& positions, const std::string& fi
       v.fail_at(path + ".value", "negative multiplier", "a multiplier >= 0");
     if (e.kind == EventKind::trade_cost && e.value < -1.0)
       v.fail_at(path + ".value", "a cost change below -1", "a change in ad-valorem cost >= -1");
+    if (e.kind == EventKind::cbec_price && !(e.value > 0.0))
+      v.fail_at(path + ".value", "a price multiplier <= 0", "a multiplier > 0 (0.9 cuts prices by 10%)");
   }
 
   if (s.exchange_rate.empty()) v.fail_at("exchange_rate", "no exchange rates", "at least one {year, value}");

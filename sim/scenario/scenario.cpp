@@ -6,13 +6,15 @@ namespace pzsim {
 
 namespace {
 
-DestinationSpec destination(std::string name, double general_imports_usd, double online_shoppers,
-                            std::vector<double> online_share, double trade_cost_general,
-                            double trade_cost_cbec, double delivery_days_parcel,
-                            double platform_penetration, double awareness_start) {
+DestinationSpec destination(std::string name, double general_imports_usd, double import_growth, double income_growth,
+                            double online_shoppers, std::vector<double> online_share, double trade_cost_general,
+                            double trade_cost_cbec, double delivery_days_parcel, double platform_penetration,
+                            double awareness_start) {
   DestinationSpec d;
   d.name = std::move(name);
   d.general_imports_usd = general_imports_usd;
+  d.import_growth = import_growth;
+  d.income_growth = income_growth;
   d.online_shoppers = online_shoppers;
   d.online_share = std::move(online_share);
   d.trade_cost_general = trade_cost_general;
@@ -23,11 +25,11 @@ DestinationSpec destination(std::string name, double general_imports_usd, double
   return d;
 }
 
-SectorSpec sector(std::string name, double elasticity, double spending_share, double logistics_cost,
+SectorSpec sector(std::string name, double trade_elasticity, double spending_share, double logistics_cost,
                   double quality_sigma) {
   SectorSpec s;
   s.name = std::move(name);
-  s.elasticity = elasticity;
+  s.trade_elasticity = trade_elasticity;
   s.spending_share = spending_share;
   s.logistics_cost = logistics_cost;
   s.quality_sigma = quality_sigma;
@@ -51,14 +53,16 @@ EventSpec event(EventKind kind, Month start, std::optional<Month> end, std::stri
 }  // namespace
 
 Scenario::Scenario() {
-  // China's 2015 exports by partner (UN Comtrade / GACC, USD bn a year): US 410, EU 356,
-  // Japan + Korea 237, ASEAN 277, rest about 1000; divided by 12.
+  // China's exports by partner (GACC, USD bn a year), 2015: US 409, EU (28) 356, Japan + Korea
+  // 237, ASEAN 277, rest about 994, divided by 12; import_growth is the yearly growth to 2023
+  // (US 500, EU 27 + UK 580, Japan + Korea 307, ASEAN 524, rest 1470; total 3380). income_growth
+  // is the yearly growth of nominal GDP in USD 2015-2023 (IMF WEO). docs/model.md lists both.
   destinations = {
-      destination("us", 34.2e9, 2.0e8, {0.052, 0.165}, 0.10, 0.22, 14.0, 0.75, 0.10),
-      destination("eu", 29.7e9, 2.5e8, {0.070, 0.150}, 0.10, 0.22, 16.0, 0.65, 0.08),
-      destination("japan_korea", 19.8e9, 1.3e8, {0.070, 0.180}, 0.08, 0.20, 8.0, 0.70, 0.08),
-      destination("asean", 23.1e9, 0.6e8, {0.010, 0.100}, 0.08, 0.20, 10.0, 0.60, 0.05),
-      destination("rest_of_world", 83.0e9, 3.0e8, {0.020, 0.100}, 0.15, 0.30, 25.0, 0.40, 0.04),
+      destination("us", 34.1e9, 0.025, 0.052, 2.0e8, {0.052, 0.165}, 0.10, 0.22, 14.0, 0.25, 0.10),
+      destination("eu", 29.7e9, 0.063, 0.036, 2.5e8, {0.070, 0.150}, 0.10, 0.22, 16.0, 0.20, 0.08),
+      destination("japan_korea", 19.8e9, 0.033, 0.0, 1.3e8, {0.070, 0.180}, 0.08, 0.20, 8.0, 0.30, 0.08),
+      destination("asean", 23.1e9, 0.083, 0.049, 0.6e8, {0.010, 0.100}, 0.08, 0.20, 10.0, 0.50, 0.06),
+      destination("rest_of_world", 82.8e9, 0.050, 0.041, 3.0e8, {0.020, 0.100}, 0.15, 0.30, 25.0, 0.30, 0.05),
   };
   sectors = {
       sector("apparel", 4.5, 0.25, 0.05, 0.3),

@@ -28,6 +28,7 @@ enum class EventKind : std::uint8_t {
   onboarding_campaign,  // platform seller-onboarding push: newcomer visibility and entry cost
   suspension_wave,      // platform account suspensions: multiplies the suspension hazard
   customs_codes,        // 9710/9810 B2B codes exist and enter the national CBEC statistics
+  cbec_price,           // multiplies the delivered price of every Chinese CBEC listing in a destination (a what-if)
 };
 
 struct RunConfig {
@@ -85,24 +86,24 @@ struct CitiesConfig {
 
 struct DestinationSpec {
   std::string name;                    // market name, unique
-  double general_imports_usd = 1e9;    // monthly imports from China via general trade, national USD, 2015
-  double import_growth = 0.03;         // yearly growth of that demand
-  double china_share = 0.2;            // China's share of the destination's imports of these goods at the start
-  double online_shoppers = 1e8;        // people shopping online
+  double general_imports_usd = 1e9;    // monthly imports from China in 2015, national USD (anchors China's export path)
+  double import_growth = 0.03;         // yearly growth of imports from China: the path China's import share follows
+  double income_growth = 0.03;         // yearly growth of the destination's spending (nominal income, USD)
+  double china_share = 0.2;            // China's share of the destination's offline imports of these goods at the start
+  double online_shoppers = 1e8;        // people shopping online (the people consumer agents stand for)
   std::vector<double> online_share = {0.05, 0.15};  // e-commerce share of retail at run start and end (data, interpolated)
-  double basket_usd = 70.0;            // cross-border online spend per shopping month per shopper
   double trade_cost_general = 0.12;    // ad-valorem cost of general trade (freight, tariffs)
   double trade_cost_cbec = 0.25;       // ad-valorem cost of CBEC parcels (postage, duties, clearance)
   double delivery_days_parcel = 14.0;  // parcel delivery time without clearance improvements
   double delivery_days_warehouse = 3.0;  // delivery time from an overseas warehouse
-  double platform_penetration = 0.6;   // share of online shoppers on platforms listing Chinese sellers
+  double platform_penetration = 0.25;  // share of non-Chinese online spending that goes through the platforms listing Chinese sellers
   double awareness_start = 0.05;       // share of shoppers aware of Chinese sellers at the start
-  double outside_utility = 4.0;        // utility of buying from non-Chinese sellers (calibrates China's share)
+  double outside_utility = 9.4;        // utility of non-Chinese online sellers against the Chinese CBEC nest
 };
 
 struct SectorSpec {
   std::string name;                    // product category, unique
-  double elasticity = 4.0;             // elasticity of substitution (trade elasticity)
+  double trade_elasticity = 4.0;       // trade elasticity theta = sigma - 1 (Simonovska & Waugh), sigma the elasticity of substitution
   double spending_share = 0.2;         // share of each destination's spending
   double logistics_cost = 0.05;        // logistics cost per value shipped
   double quality_sigma = 0.3;          // lognormal sigma of product quality
@@ -154,27 +155,28 @@ struct FirmsConfig {
 
 struct ConsumersConfig {
   int agents_per_destination = 20000;   // consumer agents per destination (each stands for many people)
-  double innovation = 0.003;            // Bass innovation: monthly spontaneous awareness
-  double imitation = 0.04;              // Bass imitation: awareness from aware share
+  double innovation = 0.001;            // Bass innovation: monthly spontaneous awareness
+  double imitation = 0.012;             // Bass imitation: awareness from aware share
   double shopping_rate = 0.35;          // monthly chance an aware shopper buys cross-border online
   int consideration_set = 8;            // listings drawn from the platform per shopping trip
   double nest_dissimilarity = 0.7;      // nested-logit parameter of the Chinese-seller nest
-  double quality_weight = 1.0;          // weight on log quality (times elasticity-1)
+  double quality_weight = 1.0;          // weight on log quality (times the trade elasticity)
   double delivery_day_cost = 0.06;      // utility lost per day of delivery
   double reputation_weight = 1.5;       // utility of full reputation
-  double cannibalisation = 0.3;         // share of CBEC sales that replace general-trade imports
+  double cannibalisation = 0.3;         // share of CBEC spending taken from the destination's imports of the category (the rest from other spending)
+  double competitor_response = 0.1;     // monthly partial adjustment of foreign competitors toward China's import-share path
   double choke_price_ratio = 20.0;      // buyers ignore offers above this multiple of the category's reference price
 };
 
 struct ImportSideConfig {
   int agents_per_city = 500;            // Chinese shopper agents per city
   double online_shopper_share = 0.35;   // share of the labour force shopping online
-  double adopted_start = 0.1;           // share of online shoppers buying abroad at the start
-  double innovation = 0.004;            // Bass innovation
-  double imitation = 0.05;              // Bass imitation
+  double adopted_start = 0.07;          // share of online shoppers buying abroad at the start
+  double innovation = 0.008;            // Bass innovation
+  double imitation = 0.005;             // Bass imitation
   double shopping_rate = 0.08;          // monthly chance an adopter buys abroad
   double basket_usd = 70.0;             // spend per purchase, USD
-  double pilot_adoption_boost = 0.8;    // relative adoption gain where bonded (1210) imports exist
+  double pilot_adoption_boost = 0.3;    // relative adoption gain where bonded (1210) imports exist
 };
 
 struct PlatformConfig {

@@ -46,9 +46,9 @@ struct EnumNames<ZoneSelection> {
 };
 template <>
 struct EnumNames<EventKind> {
-  static constexpr std::array<std::string_view, 7> names = {
+  static constexpr std::array<std::string_view, 8> names = {
       "trade_cost",          "demand_shock",    "national_floor", "import_pilot",
-      "onboarding_campaign", "suspension_wave", "customs_codes"};
+      "onboarding_campaign", "suspension_wave", "customs_codes",  "cbec_price"};
 };
 template <class E>
 std::string_view enum_name(E value) {
@@ -124,30 +124,36 @@ void describe(V& v, CitiesConfig& c) {
 template <class V>
 void describe(V& v, DestinationSpec& d) {
   v.field("name", d.name, "market name, unique", Rule{});
-  v.field("general_imports_usd", d.general_imports_usd, "monthly imports from China by general trade in 2015, national",
-          nonneg("USD/month"));
-  v.field("import_growth", d.import_growth, "yearly growth of that demand", range("1/year", -0.5, 1.0));
-  v.field("china_share", d.china_share, "China's share of these imports at the start", range("share", 0.001, 0.99));
-  v.field("online_shoppers", d.online_shoppers, "people shopping online", nonneg("people"));
+  v.field("general_imports_usd", d.general_imports_usd,
+          "monthly imports from China in 2015, national (anchors China's export path)", nonneg("USD/month"));
+  v.field("import_growth", d.import_growth,
+          "yearly growth of imports from China: the path China's import share follows", range("1/year", -0.5, 1.0));
+  v.field("income_growth", d.income_growth, "yearly growth of the destination's spending (nominal income in USD)",
+          range("1/year", -0.5, 1.0));
+  v.field("china_share", d.china_share, "China's share of the offline imports of these goods at the start",
+          range("share", 0.001, 0.99));
+  v.field("online_shoppers", d.online_shoppers, "people shopping online (the people consumer agents stand for)",
+          nonneg("people"));
   v.field("online_share", d.online_share, "e-commerce share of retail at run start and end (data; interpolated)",
-          share());
-  v.field("basket_usd", d.basket_usd, "cross-border online spend per shopping month per shopper", nonneg("USD"));
+          range("share", 0.0, 0.99));
   v.field("trade_cost_general", d.trade_cost_general, "ad-valorem cost of general trade", range("share", 0, 10));
   v.field("trade_cost_cbec", d.trade_cost_cbec, "ad-valorem cost of CBEC parcels", range("share", 0, 1e6));
   v.field("delivery_days_parcel", d.delivery_days_parcel, "parcel delivery time", range("days", 0, 365));
   v.field("delivery_days_warehouse", d.delivery_days_warehouse, "delivery from an overseas warehouse",
           range("days", 0, 365));
-  v.field("platform_penetration", d.platform_penetration, "share of shoppers on platforms listing Chinese sellers",
-          share());
+  v.field("platform_penetration", d.platform_penetration,
+          "share of non-Chinese online spending through the platforms that list Chinese sellers", share());
   v.field("awareness_start", d.awareness_start, "share of shoppers aware of Chinese sellers at the start", share());
-  v.field("outside_utility", d.outside_utility, "utility of non-Chinese sellers (calibrates China's share)",
+  v.field("outside_utility", d.outside_utility, "utility of non-Chinese online sellers against the Chinese CBEC nest",
           range("utils", -50, 50));
 }
 
 template <class V>
 void describe(V& v, SectorSpec& s) {
   v.field("name", s.name, "product category, unique", Rule{});
-  v.field("elasticity", s.elasticity, "elasticity of substitution", range("1", 1.05, 20));
+  v.field("trade_elasticity", s.trade_elasticity,
+          "trade elasticity theta = sigma - 1, sigma the elasticity of substitution (Simonovska & Waugh: about 4)",
+          range("1", 0.05, 20));
   v.field("spending_share", s.spending_share, "share of each destination's spending", share());
   v.field("logistics_cost", s.logistics_cost, "logistics cost per value shipped", range("share", 0, 5));
   v.field("quality_sigma", s.quality_sigma, "lognormal sigma of product quality", range("1", 0, 3));
@@ -225,10 +231,15 @@ void describe(V& v, ConsumersConfig& c) {
   v.field("consideration_set", c.consideration_set, "listings drawn per shopping trip", range("listings", 1, 256));
   v.field("nest_dissimilarity", c.nest_dissimilarity, "nested-logit parameter of the Chinese nest",
           range("1", 0.05, 1.0));
-  v.field("quality_weight", c.quality_weight, "weight on log quality (times elasticity-1)", nonneg("1"));
+  v.field("quality_weight", c.quality_weight, "weight on log quality (times the trade elasticity)", nonneg("1"));
   v.field("delivery_day_cost", c.delivery_day_cost, "utility lost per delivery day", nonneg("utils/day"));
   v.field("reputation_weight", c.reputation_weight, "utility of full reputation", nonneg("utils"));
-  v.field("cannibalisation", c.cannibalisation, "share of CBEC sales replacing general-trade imports", share());
+  v.field("cannibalisation", c.cannibalisation,
+          "share of CBEC spending taken from the destination's imports of the category (the rest from other spending)",
+          range("share", 0.01, 1.0));
+  v.field("competitor_response", c.competitor_response,
+          "monthly partial adjustment of foreign competitors' price index toward China's import-share path",
+          share("1/month"));
   v.field("choke_price_ratio", c.choke_price_ratio, "buyers ignore offers above this multiple of the reference price",
           range("1", 1.0, 1e12));
 }
@@ -354,7 +365,8 @@ void describe(V& v, ZonesConfig& z) {
 template <class V>
 void describe(V& v, EventSpec& e) {
   v.field("kind", e.kind,
-          "trade_cost, demand_shock, national_floor, import_pilot, onboarding_campaign, suspension_wave or customs_codes",
+          "trade_cost, demand_shock, national_floor, import_pilot, onboarding_campaign, suspension_wave, customs_codes or "
+          "cbec_price",
           Rule{});
   v.field("start", e.start, "first month in force", Rule{"YYYY-MM"});
   v.field("end", e.end, "last month in force (open when omitted)", Rule{"YYYY-MM"});
@@ -362,7 +374,8 @@ void describe(V& v, EventSpec& e) {
   v.field("channel", e.channel, "channel (trade_cost): general or cbec", Rule{});
   v.field("instrument", e.instrument, "instrument (national_floor)", Rule{});
   v.field("cities", e.cities, "cities (import_pilot); empty means all", Rule{});
-  v.field("value", e.value, "cost change, offline demand multiplier, floor level, hazard multiplier or boost",
+  v.field("value", e.value,
+          "cost change, offline demand multiplier, floor level, hazard multiplier, boost or CBEC price multiplier",
           range("1", -1e6, 1e6));
   v.field("online_value", e.online_value, "demand_shock: online demand multiplier", range("1", 0, 1e6));
   v.field("source", e.source, "where the measure is documented", Rule{});

@@ -8,8 +8,8 @@
 //   D  west,    no zone,                                    wage 2500,  50,000 workers
 // All four are marked coastal, so trade costs are the destinations' own (no inland surcharge
 // enters the hand-computed prices); only the macro-region matters to the rules tested here.
-// two destinations (us, eu), two sectors (toys: sigma 4, spending share 0.6; tools: sigma 3,
-// 0.4), a flat exchange rate of 6.5 CNY per USD, an empty timeline (tests add events), no
+// two destinations (us, eu), two sectors (toys: trade elasticity 3, sigma 4, spending share 0.6;
+// tools: trade elasticity 2, sigma 3, 0.4), a flat exchange rate of 6.5 CNY per USD, an empty timeline (tests add events), no
 // burn-in, and 72 months from 2015-01 (to 2020-12, so the dated zone tax rules fall inside).
 // Every other parameter takes its built-in default unless a test overrides it.
 //
@@ -48,11 +48,11 @@ cities:
     - {name: C, province: P3, region: east, coastal: true, infrastructure: 0.5, ecommerce: 0.5, trade_scale: 0.5, labour_force: 100000, wage_cny: 3500, firm_weight: 1}
     - {name: D, province: P4, region: west, coastal: true, infrastructure: 0.4, ecommerce: 0.4, trade_scale: 0.4, labour_force: 50000, wage_cny: 2500, firm_weight: 1}
 destinations:
-  - {name: us, general_imports_usd: 1.0e9, import_growth: 0.03, china_share: 0.2, online_shoppers: 1.0e6, online_share: [0.1], basket_usd: 50, trade_cost_general: 0.10, trade_cost_cbec: 0.20, delivery_days_parcel: 10, delivery_days_warehouse: 3, platform_penetration: 0.5, awareness_start: 0.1, outside_utility: 1.0}
-  - {name: eu, general_imports_usd: 2.0e9, import_growth: 0.0, china_share: 0.25, online_shoppers: 2.0e6, online_share: [0.1, 0.3], basket_usd: 40, trade_cost_general: 0.12, trade_cost_cbec: 0.25, delivery_days_parcel: 16, delivery_days_warehouse: 4, platform_penetration: 0.5, awareness_start: 0.1, outside_utility: 2.0}
+  - {name: us, general_imports_usd: 1.0e9, import_growth: 0.03, income_growth: 0.03, china_share: 0.2, online_shoppers: 1.0e6, online_share: [0.1], trade_cost_general: 0.10, trade_cost_cbec: 0.20, delivery_days_parcel: 10, delivery_days_warehouse: 3, platform_penetration: 0.5, awareness_start: 0.1, outside_utility: 1.0}
+  - {name: eu, general_imports_usd: 2.0e9, import_growth: 0.0, income_growth: 0.02, china_share: 0.25, online_shoppers: 2.0e6, online_share: [0.1, 0.3], trade_cost_general: 0.12, trade_cost_cbec: 0.25, delivery_days_parcel: 16, delivery_days_warehouse: 4, platform_penetration: 0.5, awareness_start: 0.1, outside_utility: 2.0}
 sectors:
-  - {name: toys, elasticity: 4.0, spending_share: 0.6, logistics_cost: 0.05, quality_sigma: 0.3, domestic_sales_cny: 1.0e9}
-  - {name: tools, elasticity: 3.0, spending_share: 0.4, logistics_cost: 0.10, quality_sigma: 0.3, domestic_sales_cny: 5.0e8}
+  - {name: toys, trade_elasticity: 3.0, spending_share: 0.6, logistics_cost: 0.05, quality_sigma: 0.3, domestic_sales_cny: 1.0e9}
+  - {name: tools, trade_elasticity: 2.0, spending_share: 0.4, logistics_cost: 0.10, quality_sigma: 0.3, domestic_sales_cny: 5.0e8}
 zones:
   selection: list
   list: [{city: A, approval: 2015-03}, {city: B, approval: 2015-07}]
@@ -84,7 +84,7 @@ inline State blank_state(const World& w, std::size_t firms) {
   s.reference_price_usd.assign(n_sec, 1.0);
   s.aware_share.assign(n_dest, 0.0);
   s.adopted_share_import.assign(n_city, 0.0);
-  s.cbec_spending_last_usd.assign(n_dest * n_sec, 0.0);
+  s.cbec_spending_usd.assign(n_dest * n_sec, 0.0);
   return s;
 }
 

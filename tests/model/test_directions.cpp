@@ -71,8 +71,12 @@ TEST_CASE("a zone raises its city's CBEC exports and CBEC exporters", "[model][d
 }
 
 TEST_CASE("stronger information exchange shortens parcel clearance and raises CBEC entry", "[model][directions]") {
-  const auto strong = small_scenario(only("information"));
-  auto weak_overrides = only("information");
+  // CBEC is a few percent of exports at the default calibration; a larger CBEC market (lower
+  // utility of non-Chinese sellers) gives the three-year small scenario enough entries to count.
+  auto strong_overrides = only("information");
+  for (int d = 0; d < 5; ++d) strong_overrides.push_back("destinations." + std::to_string(d) + ".outside_utility=7.5");
+  const auto strong = small_scenario(strong_overrides);
+  auto weak_overrides = strong_overrides;
   weak_overrides.push_back("zones.information.strength=0.1");
   const auto weak = small_scenario(weak_overrides);
   int faster = 0, more_entry = 0;

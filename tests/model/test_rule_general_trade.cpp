@@ -1,7 +1,10 @@
-// general_trade.cpp on hand-set appeals and competitor indices.
-//   G = general_imports / china_share * spending_share * (1 + growth)^years since 2015-01
-//       * offline shock * sample fraction - 0.3 * CBEC spending (d, s), at least 0
+// general_trade.cpp and foreign_competitors.cpp on hand-set appeals and competitor indices.
+//   offline imports G = offline shock * (B - 0.3 C) / (1 + o),  B = general_imports / china_share
+//       / (1 - omega_0) * spending_share * (1 + income_growth)^years * sample fraction
+//   (years from mid-2015; the us has a constant online share 0.1, so B / (1 + o) =
+//    general_imports / china_share * spending_share * 1.03^years * 0.01)
 //   R_i = G * a_i / (Phi + sum_j a_j)
+//   competitors: ln Phi <- ln Phi + kappa (logit s - logit s*), s = A / (Phi + A)
 //   home: H = domestic_sales * sample fraction * 1.06^years, RH_i = H * aH_i / (PhiH + sum aH)
 #include <catch2/catch.hpp>
 
@@ -26,40 +29,43 @@ State exporters(const World& w) {
   f.appeal[mk(w, 3, 0, kGeneral)] = 5.0;
   for (std::size_t i : {0u, 1u, 3u}) f.active[mk(w, i, 0, kGeneral)] = 1;
   s.general_competitor_index = {12.0, 15.0, 1.0, 1.0};  // [destination * sectors + sector]
-  s.step = 24;                                          // 2017-01: two years after 2015-01
+  s.step = 24;                                          // 2017-01
   return s;
 }
 
+const double kYears = (24.0 - 5.5) / 12.0;  // mid-2015 to the middle of 2017-01
+const double kToys = 1e9 / 0.2 * 0.6 * std::pow(1.03, kYears) * 0.01;   // offline toys imports of the us
+const double kTools = 1e9 / 0.2 * 0.4 * std::pow(1.03, kYears) * 0.01;
+
 }  // namespace
 
-TEST_CASE("general trade: importers split demand by appeal share against the competitor index", "[model][rules]") {
+TEST_CASE("general trade: importers split offline imports by appeal share against the competitor index", "[model][rules]") {
   const auto loaded = rule_scenario();
   const World w = build_world(loaded.scenario, 7);
   State s = exporters(w);
   MonthOutputs out = fresh_outputs(w);
   import_general_trade(w, s, out);
-  const double toys = 1e9 / 0.2 * 0.6 * 1.03 * 1.03 * 0.01;  // 31.827 million USD
-  const double tools = 1e9 / 0.2 * 0.4 * 1.03 * 1.03 * 0.01;
   const FirmStore& f = s.firms;
-  CHECK(f.revenue_usd[mk(w, 0, 0, kGeneral)] == Approx(toys * 2.0 / 20.0));
-  CHECK(f.revenue_usd[mk(w, 1, 0, kGeneral)] == Approx(toys * 6.0 / 20.0));
-  CHECK(f.spending_usd[mk(w, 1, 0, kGeneral)] == Approx(toys * 6.0 / 20.0));
+  CHECK(f.revenue_usd[mk(w, 0, 0, kGeneral)] == Approx(kToys * 2.0 / 20.0));
+  CHECK(f.revenue_usd[mk(w, 1, 0, kGeneral)] == Approx(kToys * 6.0 / 20.0));
+  CHECK(f.spending_usd[mk(w, 1, 0, kGeneral)] == Approx(kToys * 6.0 / 20.0));
   CHECK(f.revenue_usd[mk(w, 2, 0, kGeneral)] == 0.0);
-  CHECK(f.revenue_usd[mk(w, 3, 0, kGeneral)] == Approx(tools * 5.0 / 20.0));
-  CHECK(flow(out, kRestOfWorld, kFirms) == Approx((toys * 0.4 + tools * 0.25) * kFx));
+  CHECK(f.revenue_usd[mk(w, 3, 0, kGeneral)] == Approx(kTools * 5.0 / 20.0));
+  CHECK(flow(out, kRestOfWorld, kFirms) == Approx((kToys * 0.4 + kTools * 0.25) * kFx));
   // Nobody serves the eu.
   for (std::size_t i = 0; i < 4; ++i) CHECK(f.revenue_usd[mk(w, i, 1, kGeneral)] == 0.0);
 }
 
-TEST_CASE("general trade: CBEC spending cannibalises general-trade demand, never below zero", "[model][rules]") {
+TEST_CASE("general trade: CBEC takes the cannibalisation share of its spending from imports, never below zero",
+          "[model][rules]") {
   const auto loaded = rule_scenario();  // cannibalisation 0.3
   const World w = build_world(loaded.scenario, 7);
   State s = exporters(w);
-  s.cbec_spending_last_usd = {1e6, 1e9, 0.0, 0.0};  // (us, toys), (us, tools), ...
+  s.cbec_spending_usd = {1e6, 1e9, 0.0, 0.0};  // (us, toys), (us, tools), ...
   MonthOutputs out = fresh_outputs(w);
   import_general_trade(w, s, out);
-  const double toys = 1e9 / 0.2 * 0.6 * 1.03 * 1.03 * 0.01 - 0.3 * 1e6;
-  CHECK(s.firms.revenue_usd[mk(w, 0, 0, kGeneral)] == Approx(toys * 2.0 / 20.0));
+  // Offline is 1 / (1 + o) = 0.9 of what CBEC leaves.
+  CHECK(s.firms.revenue_usd[mk(w, 0, 0, kGeneral)] == Approx((kToys - 0.9 * 0.3 * 1e6) * 2.0 / 20.0));
   CHECK(s.firms.revenue_usd[mk(w, 3, 0, kGeneral)] == 0.0);  // 0.3e9 exceeds the tools market
 }
 
@@ -69,7 +75,52 @@ TEST_CASE("general trade: the offline demand shock multiplies general-trade dema
   State s = exporters(w);
   MonthOutputs out = fresh_outputs(w);
   import_general_trade(w, s, out);
-  CHECK(s.firms.revenue_usd[mk(w, 0, 0, kGeneral)] == Approx(1e9 / 0.2 * 0.6 * 1.03 * 1.03 * 0.01 * 0.85 * 0.1));
+  CHECK(s.firms.revenue_usd[mk(w, 0, 0, kGeneral)] == Approx(kToys * 0.85 * 0.1));
+}
+
+TEST_CASE("general trade: offline imports grow with income and shrink as the online share rises", "[model][rules]") {
+  // eu: income growth 0.02, online share 0.1 -> 0.3 over the 72 months; step 36 (2018-01).
+  const auto loaded = rule_scenario();
+  const World w = build_world(loaded.scenario, 7);
+  State s = blank_state(w, 1);
+  s.firms.active[mk(w, 0, 1, kGeneral)] = 1;
+  s.firms.appeal[mk(w, 0, 1, kGeneral)] = 1.0;
+  s.general_competitor_index = {1.0, 1.0, 3.0, 1.0};
+  s.step = 36;
+  MonthOutputs out = fresh_outputs(w);
+  import_general_trade(w, s, out);
+  const double omega = 0.1 + 0.2 * 36.0 / 71.0;
+  const double market = 2e9 / 0.25 / 0.9 * 0.6 * std::pow(1.02, (36.0 - 5.5) / 12.0) * 0.01;  // B, toys
+  CHECK(s.firms.revenue_usd[mk(w, 0, 1, kGeneral)] == Approx(market * (1.0 - omega) / 4.0));
+}
+
+TEST_CASE("foreign competitors close kappa of the log-odds gap between China's share and its path", "[model][rules]") {
+  // us toys: Chinese appeals 2 + 6 = 8 against Phi 12, s = 0.4. The path: import growth =
+  // income growth and a constant online share, so s* = china_share = 0.2 (log odds ln 0.25).
+  // us tools: 5 against 15; eu: nobody, the index stays.
+  for (double kappa : {0.0, 0.1, 1.0}) {
+    const auto loaded = rule_scenario({"consumers.competitor_response=" + std::to_string(kappa)});
+    const World w = build_world(loaded.scenario, 7);
+    State s = exporters(w);
+    respond_foreign_competitors(w, s);
+    CHECK(s.general_competitor_index[0] == Approx(12.0 * std::pow((8.0 / 12.0) / 0.25, kappa)));
+    CHECK(s.general_competitor_index[1] == Approx(15.0 * std::pow((5.0 / 15.0) / 0.25, kappa)));
+    CHECK(s.general_competitor_index[2] == 1.0);
+    CHECK(s.general_competitor_index[3] == 1.0);
+    if (kappa == 1.0) CHECK(8.0 / (s.general_competitor_index[0] + 8.0) == Approx(0.2));  // on the path at once
+  }
+}
+
+TEST_CASE("foreign competitors: China's share path follows import growth over income growth and the online share",
+          "[model][rules]") {
+  const auto loaded = rule_scenario({"destinations.0.import_growth=0.08"});
+  const World w = build_world(loaded.scenario, 7);
+  // us at step 24: s* = 0.2 * (1.08 / 1.03)^years (constant online share).
+  CHECK(econ::china_share_path(w, 0, 24) == Approx(0.2 * std::pow(1.08 / 1.03, kYears)));
+  // eu: s* = 0.25 * (1 / 1.02)^years * (1 + o_t) * (1 - omega_0).
+  const double omega = 0.1 + 0.2 * 36.0 / 71.0;
+  CHECK(econ::china_share_path(w, 1, 36) ==
+        Approx(0.25 * std::pow(1.0 / 1.02, (36.0 - 5.5) / 12.0) / (1.0 - omega) * 0.9));
 }
 
 TEST_CASE("general trade: home sales split the domestic market by home appeal", "[model][rules]") {

@@ -104,3 +104,24 @@ TEST_CASE("pricing: an inland city pays haulage, which its information level cut
   CHECK(f.price_usd[mk(w, 0, 0, kCbec)] == Approx(4.0 / 3.0 * c * (1 + 0.08 * 0.7 + 0.20 * 0.88) * 1.10 / 0.85 / kFx));
   CHECK(f.gross_wedge[mk(w, 0, 0, kCbec)] == Approx((1 + 0.08 * 0.7 + 0.20 * 0.88) * 1.10));
 }
+
+TEST_CASE("pricing: a cbec_price event scales Chinese sellers' delivered CBEC prices in its destination only",
+          "[model][rules]") {
+  const auto loaded = rule_scenario({}, "[{kind: cbec_price, start: 2016-01, destination: us, value: 0.9}]");
+  const World w = build_world(loaded.scenario, 7);
+  auto priced = [&](int step) {
+    State s = blank_state(w, 1);
+    for (int m = 0; m < w.markets; ++m) s.firms.active[econ::market_index(w, 0, m)] = 1;
+    s.step = step;
+    set_prices(w, s);
+    return s;
+  };
+  // 2015-12 (step 11) has no cut, 2016-01 (step 12) has; compare at the same productivity trend by
+  // removing it (1.07^(1/12)).
+  const State before = priced(11), after = priced(12);
+  const double trend = std::pow(1.07, 1.0 / 12.0);
+  CHECK(after.firms.price_usd[mk(w, 0, 0, kCbec)] * trend == Approx(0.9 * before.firms.price_usd[mk(w, 0, 0, kCbec)]));
+  CHECK(after.firms.gross_wedge[mk(w, 0, 0, kCbec)] == Approx(0.9 * before.firms.gross_wedge[mk(w, 0, 0, kCbec)]));
+  CHECK(after.firms.price_usd[mk(w, 0, 0, kGeneral)] * trend == Approx(before.firms.price_usd[mk(w, 0, 0, kGeneral)]));
+  CHECK(after.firms.price_usd[mk(w, 0, 1, kCbec)] * trend == Approx(before.firms.price_usd[mk(w, 0, 1, kCbec)]));
+}

@@ -365,12 +365,12 @@ TEST_CASE("overrides (--set) reach items of the built-in default lists", "[scena
     CHECK(s.destinations[0].trade_cost_general == defaults.destinations[0].trade_cost_general);
     REQUIRE(s.sectors.size() == defaults.sectors.size());
     CHECK(s.sectors[2].name == defaults.sectors[2].name);
-    CHECK(s.sectors[2].elasticity == 5.0);
+    CHECK(s.sectors[2].trade_elasticity == 5.0);
     CHECK(s.sectors[2].spending_share == defaults.sectors[2].spending_share);
     for (std::size_t i = 0; i < s.sectors.size(); ++i)
-      if (i != 2) CHECK(s.sectors[i].elasticity == defaults.sectors[i].elasticity);
+      if (i != 2) CHECK(s.sectors[i].trade_elasticity == defaults.sectors[i].trade_elasticity);
   };
-  const std::vector<std::string> overrides = {"destinations.0.trade_cost_cbec=0.5", "sectors.2.elasticity=5"};
+  const std::vector<std::string> overrides = {"destinations.0.trade_cost_cbec=0.5", "sectors.2.trade_elasticity=5"};
   SECTION("on a file") {
     pzsim::LoadedScenario loaded;
     REQUIRE_NOTHROW(loaded = pzsim::load_scenario(scenarios_dir() / "default.yaml", overrides));
