@@ -98,7 +98,7 @@ struct DestinationSpec {
   double delivery_days_warehouse = 3.0;  // delivery time from an overseas warehouse
   double platform_penetration = 0.25;  // share of non-Chinese online spending that goes through the platforms listing Chinese sellers
   double awareness_start = 0.05;       // share of shoppers aware of Chinese sellers at the start
-  double outside_utility = 9.4;        // utility of non-Chinese online sellers against the Chinese CBEC nest
+  double outside_utility = 9.25;       // utility of non-Chinese online sellers against the Chinese CBEC nest
 };
 
 struct SectorSpec {
@@ -156,7 +156,7 @@ struct FirmsConfig {
 struct ConsumersConfig {
   int agents_per_destination = 20000;   // consumer agents per destination (each stands for many people)
   double innovation = 0.001;            // Bass innovation: monthly spontaneous awareness
-  double imitation = 0.012;             // Bass imitation: awareness from aware share
+  double imitation = 0.008;             // Bass imitation: awareness from aware share
   double shopping_rate = 0.35;          // monthly chance an aware shopper buys cross-border online
   int consideration_set = 8;            // listings drawn from the platform per shopping trip
   double nest_dissimilarity = 0.7;      // nested-logit parameter of the Chinese-seller nest
@@ -164,7 +164,7 @@ struct ConsumersConfig {
   double delivery_day_cost = 0.06;      // utility lost per day of delivery
   double reputation_weight = 1.5;       // utility of full reputation
   double cannibalisation = 0.3;         // share of CBEC spending taken from the destination's imports of the category (the rest from other spending)
-  double competitor_response = 0.1;     // monthly partial adjustment of foreign competitors toward China's import-share path
+  double competitor_response = 0.15;    // monthly partial adjustment of foreign competitors toward China's import-share path
   double choke_price_ratio = 20.0;      // buyers ignore offers above this multiple of the category's reference price
 };
 

@@ -47,6 +47,14 @@ CityTotals zone_city_totals(const Scenario& scenario, std::uint64_t seed) {
   return t;
 }
 
+// CBEC is a few percent of exports at the default calibration; a larger CBEC market (lower
+// utility of non-Chinese sellers) gives the three-year small scenario enough CBEC entries and
+// exporters to count.
+std::vector<std::string> larger_cbec(std::vector<std::string> o = {}) {
+  for (int d = 0; d < 5; ++d) o.push_back("destinations." + std::to_string(d) + ".outside_utility=7.5");
+  return o;
+}
+
 std::vector<std::string> only(const std::string& instrument) {
   std::vector<std::string> o;
   for (const char* k : {"financial", "information", "administration", "enforcement"})
@@ -57,8 +65,8 @@ std::vector<std::string> only(const std::string& instrument) {
 }  // namespace
 
 TEST_CASE("a zone raises its city's CBEC exports and CBEC exporters", "[model][directions]") {
-  const auto policy = small_scenario();
-  const auto baseline = small_scenario({"zones.selection=none", "zones.list=[]"});
+  const auto policy = small_scenario(larger_cbec());
+  const auto baseline = small_scenario(larger_cbec({"zones.selection=none", "zones.list=[]"}));
   int more_exports = 0, more_exporters = 0;
   for (int seed = 1; seed <= kSeeds; ++seed) {
     const CityTotals p = zone_city_totals(policy.scenario, static_cast<std::uint64_t>(seed));
@@ -71,10 +79,7 @@ TEST_CASE("a zone raises its city's CBEC exports and CBEC exporters", "[model][d
 }
 
 TEST_CASE("stronger information exchange shortens parcel clearance and raises CBEC entry", "[model][directions]") {
-  // CBEC is a few percent of exports at the default calibration; a larger CBEC market (lower
-  // utility of non-Chinese sellers) gives the three-year small scenario enough entries to count.
-  auto strong_overrides = only("information");
-  for (int d = 0; d < 5; ++d) strong_overrides.push_back("destinations." + std::to_string(d) + ".outside_utility=7.5");
+  const auto strong_overrides = larger_cbec(only("information"));
   const auto strong = small_scenario(strong_overrides);
   auto weak_overrides = strong_overrides;
   weak_overrides.push_back("zones.information.strength=0.1");
