@@ -11,12 +11,7 @@ namespace pzsim::evidence {
 
 namespace {
 
-std::string num(double x) {
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.4g", x);
-  return buffer;
-}
+std::string num(double x) { return format_quantity(x); }
 
 // Full precision for machine-readable output.
 std::string exact(double x) {

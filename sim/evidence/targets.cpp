@@ -330,13 +330,26 @@ EvidenceRow parse_row(const yaml::Node& node, const std::string& where, const st
   return row;
 }
 
-std::string format_number(double x) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.4g", x);
-  return buffer;
-}
-
 }  // namespace
+
+std::string format_quantity(double x) {
+  char buffer[64];
+  if (!std::isfinite(x)) return std::isnan(x) ? "nan" : (x > 0 ? "inf" : "-inf");
+  const double magnitude = std::abs(x);
+  if (magnitude < 1e4 || magnitude >= 1e15) {
+    std::snprintf(buffer, sizeof buffer, "%.4g", x);
+    return buffer;
+  }
+  // Four significant digits, grouped by thousands: 20,000 and 252,800 rather than 2e+04.
+  const double unit = std::pow(10.0, std::floor(std::log10(magnitude)) - 3);
+  std::snprintf(buffer, sizeof buffer, "%.0f", std::round(magnitude / unit) * unit);
+  std::string digits = buffer, grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return (x < 0 ? "-" : "") + grouped;
+}
 
 std::string month_bound(const std::string& text, bool last) {
   if (text.size() == 4 && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
@@ -345,16 +358,16 @@ std::string month_bound(const std::string& text, bool last) {
 }
 
 std::string Target::text() const {
-  if (value) return format_number(*value);
-  if (low) return format_number(*low) + " to " + format_number(*high);
-  if (min && max) return format_number(*min) + " to " + format_number(*max);
-  if (min) return ">= " + format_number(*min);
-  return "<= " + format_number(*max);
+  if (value) return format_quantity(*value);
+  if (low) return format_quantity(*low) + " to " + format_quantity(*high);
+  if (min && max) return format_quantity(*min) + " to " + format_quantity(*max);
+  if (min) return ">= " + format_quantity(*min);
+  return "<= " + format_quantity(*max);
 }
 
 std::string Tolerance::text() const {
-  if (relative) return "±" + format_number(*relative * 100) + "%";
-  return "±" + format_number(absolute.value_or(0.0));
+  if (relative) return "±" + format_quantity(*relative * 100) + "%";
+  return "±" + format_quantity(absolute.value_or(0.0));
 }
 
 bool EvidenceRow::needs_counterfactual() const {

@@ -109,6 +109,9 @@ struct TargetsFile {
 TargetsFile load_targets(const std::filesystem::path& path);
 TargetsFile parse_targets(const yaml::Node& root, const std::filesystem::path& path);
 
+// A number for people: 4 significant digits, thousands grouped from 10,000 ("20,000", "1.53").
+std::string format_quantity(double x);
+
 // "YYYY" -> first or last month of the year, "YYYY-MM" as is; InputError-free: returns "" when malformed.
 std::string month_bound(const std::string& text, bool last);
 

@@ -109,6 +109,17 @@ TEST_CASE("targets file mistakes are input errors at file:line:column", "[eviden
   CHECK(message.find("weight") != std::string::npos);
 }
 
+TEST_CASE("evidence quantities print with four significant digits and grouped thousands", "[evidence]") {
+  CHECK(format_quantity(1.53) == "1.53");
+  CHECK(format_quantity(34.3) == "34.3");
+  CHECK(format_quantity(4780) == "4780");
+  CHECK(format_quantity(20000) == "20,000");
+  CHECK(format_quantity(252812.4) == "252,800");
+  CHECK(format_quantity(-1234567) == "-1,235,000");
+  CHECK(format_quantity(0.000123) == "0.000123");
+  CHECK(format_quantity(2e16) == "2e+16");
+}
+
 TEST_CASE("the project's evidence targets load", "[evidence]") {
   const TargetsFile file = load_targets(PZSIM_SOURCE_DIR "/analysis/evidence.yaml");
   CHECK(file.rows.size() >= 30);
