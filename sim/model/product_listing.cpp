@@ -29,7 +29,7 @@ namespace {
 bool warehouse_pays(const World& w, const State& s, std::size_t i, std::size_t k, double factory_cny, double warehouse_cost) {
   const FirmStore& f = s.firms;
   if (factory_cny <= 0.0) return false;
-  const double sigma = w.scenario->sectors[f.sector[i]].elasticity;
+  const double sigma = w.sigma[f.sector[i]];
   const double markup = w.markup[f.sector[i]];
   const double rate = econ::monthly_interest_rate(w, s, i);
   const bool now = f.warehouse[k] != 0;
