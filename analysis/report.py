@@ -503,7 +503,7 @@ body { font-family: sans-serif; margin: 1.5em auto; max-width: 1100px; color: #2
 h1 { font-size: 1.5em; } h2 { border-bottom: 1px solid #ccc; margin-top: 1.8em; } h3 { margin-bottom: 0.3em; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 12px; }
 th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
-th { background: #eee; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #eee; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.significant td { background: #f3f8ff; } tr.truth td { font-weight: bold; }
 img { max-width: 100%; } .note { background: #fff6e0; padding: 0.5em; border-left: 4px solid #e0a000; }
 code { background: #f4f4f4; padding: 0 2px; }
