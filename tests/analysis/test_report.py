@@ -4,7 +4,7 @@ firms, seeds 1 and 2), the report written from it, then opened in headless Chrom
 
 Checks: --help and exit codes (2 for a missing folder, a folder without comparison.json, a
 malformed comparison.json, an existing output; 1 when the script cannot be found); that
-PZSIM_ANALYSIS_DIR chooses the script; the file is
+PZSIM_ANALYSIS_DIR chooses the script and pzsim passes it its arguments; the file is
 complete (no temporary file left), under 5 MB, with no http(s) URL, no script and only data:
 images; it holds the scenario, every comparison row, the caveats and the commit; Chromium's DOM
 has every comparison row and every plot decoded; the screenshot is not blank.
@@ -12,6 +12,7 @@ has every comparison row and every plot decoded; the screenshot is not blank.
 Usage: /usr/bin/python3 tests/analysis/test_report.py <path-to-pzsim> <source-dir>
 """
 import html.parser
+import json
 import os
 import re
 import shutil
@@ -149,15 +150,21 @@ def main():
         if leftovers:
             fail(f"temporary files left: {leftovers}")
         expect_rc(pzsim, 2, "existing output without --force", directory, "-o", output)
-        # PZSIM_ANALYSIS_DIR points pzsim at another copy of the script.
+        # PZSIM_ANALYSIS_DIR points pzsim at another report.py: one that records its arguments.
         os.mkdir(os.path.join(tmp, "analysis"))
-        with open(os.path.join(src, "analysis", "report.py")) as f, open(os.path.join(tmp, "analysis", "report.py"), "w") as g:
-            g.write(f.read().replace('title = "pzsim report: "', 'title = "pzsim report (copy): "'))
+        with open(os.path.join(tmp, "analysis", "report.py"), "w") as f:
+            f.write("import json, sys\njson.dump(sys.argv[1:], open(sys.argv[3] + '.args', 'w'))\n")
         copy_output = os.path.join(tmp, "copy.html")
-        expect_rc(pzsim, 0, "PZSIM_ANALYSIS_DIR", directory, "-o", copy_output, env={"PZSIM_ANALYSIS_DIR": os.path.join(tmp, "analysis")})
-        with open(copy_output, encoding="utf-8") as f:
-            if "pzsim report (copy): " not in f.read():
-                fail("pzsim report did not run the script in PZSIM_ANALYSIS_DIR")
+        expect_rc(pzsim, 0, "PZSIM_ANALYSIS_DIR", directory, "-o", copy_output, "--force",
+                  env={"PZSIM_ANALYSIS_DIR": os.path.join(tmp, "analysis")})
+        try:
+            with open(copy_output + ".args") as f:
+                passed = json.load(f)
+        except OSError:
+            fail("pzsim report did not run the report.py in PZSIM_ANALYSIS_DIR")
+        if passed[:4] != [directory, "-o", copy_output, "--force"] or passed[4:5] != ["--pzsim"] or \
+                not os.path.samefile(passed[5], pzsim):
+            fail(f"pzsim report passed {passed} to report.py")
         size = os.path.getsize(output)
         if size >= MAX_BYTES:
             fail(f"the report is {size} bytes, not under {MAX_BYTES}")
