@@ -385,26 +385,75 @@ def glance_section(comparison):
     return "".join(parts)
 
 
+EVENT_YEAR = re.compile(r"^(?P<metric>.+)_event_year_(?P<k>\d+)$")
+
+
+def cohort_event_year_plot(rows, scenario):
+    """Rows cohort:<batch> x <metric>_event_year_<k>: the batch's own effect by year since approval."""
+    by_cohort = {}
+    for r in rows:
+        match = EVENT_YEAR.match(str(r.get("metric", "")))
+        if match and r.get("effect_mean") is not None:
+            by_cohort.setdefault(str(r["estimand"])[len("cohort:"):], []).append((int(match["k"]), r))
+    if not by_cohort:
+        return ""
+    metric = EVENT_YEAR.match(rows[0]["metric"])["metric"] if EVENT_YEAR.match(str(rows[0].get("metric", ""))) else ""
+    divisor, label = axis_scale(next(iter(by_cohort.values()))[0][1].get("unit", ""))
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    for i, (cohort, points) in enumerate(sorted(by_cohort.items())):
+        points.sort(key=lambda p: p[0])
+        k = np.array([p[0] for p in points], dtype=float) + 0.05 * i
+        y = np.array([p[1]["effect_mean"] for p in points]) / divisor
+        lo = np.array([p[1]["effect_lo"] if p[1].get("effect_lo") is not None else p[1]["effect_mean"] for p in points]) / divisor
+        hi = np.array([p[1]["effect_hi"] if p[1].get("effect_hi") is not None else p[1]["effect_mean"] for p in points]) / divisor
+        ax.errorbar(k, y, yerr=[y - lo, hi - y], fmt="o-", color=plt.cm.tab10(i % 10), label=f"batch {cohort}",
+                    markersize=3, linewidth=1, capsize=2)
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel("years since approval (year 0 = the 12 months from approval)", fontsize=8)
+    ax.set_ylabel(label, fontsize=8)
+    ax.set_title(f"{scenario}: effect of each batch on its own cities' {metric or 'outcome'} "
+                 "(full rollout minus the rollout without the batch), 95% intervals", fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return png(fig)
+
+
 def cohort_rows_section(comparison):
-    """Leave-one-batch-out rows (estimand cohort:*) as interval plots, one per scenario and metric."""
+    """Leave-one-batch-out rows (estimand cohort:*): event-year effects of each batch on its own
+    cities, and each batch's national contribution, per scenario."""
     rows = [r for r in comparison["rows"] if str(r.get("estimand", "")).startswith("cohort:")]
     if not rows:
         return ""
     parts = ["<p>Rows <code>cohort:&lt;batch&gt;</code> of comparison.json: the full rollout against the rollout "
              "without that batch, mean over seeds with the 95% interval.</p>"]
     for scenario in sorted({r.get("scenario") for r in rows}, key=str):
-        for metric in ("net_jobs_end", "exports_cbec_usd"):
-            selected = [r for r in rows if r.get("scenario") == scenario and r.get("metric") == metric]
-            if not selected:
-                continue
+        mine = [r for r in rows if r.get("scenario") == scenario]
+        parts.append(cohort_event_year_plot([r for r in mine if EVENT_YEAR.match(str(r.get("metric", "")))], scenario))
+        metrics = [m for m in ("net_jobs_end", "exports_cbec_usd") if any(r.get("metric") == m for r in mine)]
+        if not metrics:  # other metrics only: show the first that is not an event-year row
+            metrics = [r.get("metric") for r in mine if not EVENT_YEAR.match(str(r.get("metric", "")))][:1]
+        for metric in metrics:
+            selected = [r for r in mine if r.get("metric") == metric]
             parts.append(interval_plot(selected, lambda r: str(r["estimand"])[len("cohort:"):],
-                                       f"{scenario}: {metric} by batch left out", selected[0].get("unit", "")))
-    if len(parts) == 1:  # cohort rows of other metrics only: plot the first metric found
-        metric = rows[0].get("metric")
-        selected = [r for r in rows if r.get("metric") == metric and r.get("scenario") == rows[0].get("scenario")]
-        parts.append(interval_plot(selected, lambda r: str(r["estimand"])[len("cohort:"):],
-                                   f"{rows[0].get('scenario')}: {metric} by batch left out", selected[0].get("unit", "")))
+                                       f"{scenario}: {metric}, national contribution of each batch", selected[0].get("unit", "")))
     return "".join(parts)
+
+
+def decomposition_section(comparison):
+    """Rows decomposition:<part>: the zone-city gain split into its parts, per scenario and metric."""
+    rows = [r for r in comparison["rows"] if str(r.get("estimand", "")).startswith("decomposition:")]
+    parts = []
+    for scenario in sorted({r.get("scenario") for r in rows}, key=str):
+        for metric in dict.fromkeys(r.get("metric") for r in rows if r.get("scenario") == scenario):
+            selected = [r for r in rows if r.get("scenario") == scenario and r.get("metric") == metric]
+            parts.append(interval_plot(selected, lambda r: str(r["estimand"])[len("decomposition:"):],
+                                       f"{scenario}: parts of the zone cities' gain in {metric}", selected[0].get("unit", "")))
+    if not parts:
+        return ""
+    return ("<h2>Decomposition of the zone-city gain</h2><p>Rows <code>decomposition:&lt;part&gt;</code> of "
+            "comparison.json (docs/compare.md gives the method): mean over seeds with the 95% interval.</p>" + "".join(parts))
 
 
 def run_did(pzsim, directory, scenario_names):
@@ -602,6 +651,7 @@ def build_html(directory, comparison, pzsim):
             if pairs:
                 sections.append(plot(pairs, title(s.get("name"), len(pairs))))
     sections.append(cohort_rows_section(comparison))
+    sections.append(decomposition_section(comparison))
 
     sections.append("<h2>Difference-in-differences on the simulated panel</h2>")
     sections.append(did_section(*run_did(pzsim, directory, [s.get("name") for s in scenarios])))
