@@ -112,6 +112,11 @@ DidReport run_did(const RunPairs& runs, const DidOptions& options) {
       return m.unaryExpr([](double v) { return std::asinh(v); });
     };
     double control_effect_sum = 0;
+    DidReport::TwfeWeightSummary weights_summary;
+    const TwfeWeights weights = twfe_weights(Panel{transform(policy.front().outcome[o]), first.cohort});
+    weights_summary.treated_cells = weights.treated_cells;
+    weights_summary.negative_cells = weights.negative_cells;
+    weights_summary.negative_sum = weights.negative_sum;
     for (std::size_t s = 0; s < policy.size(); ++s) {
       Panel panel{transform(policy[s].outcome[o]), first.cohort};
       const Eigen::MatrixXd effect = panel.outcome - transform(counterfactual[s].outcome[o]);
@@ -172,9 +177,11 @@ DidReport run_did(const RunPairs& runs, const DidOptions& options) {
         if (panel.cohort[static_cast<std::size_t>(i)] == kNeverTreated)
           for (int t = *cohorts.begin(); t < panel.periods(); ++t) control_sum += effect(i, t), ++control_cells;
       control_effect_sum += control_cells > 0 ? control_sum / control_cells : std::nan("");
+      weights_summary.weighted_true_effect += (weights.weight.array() * effect.array()).sum() / static_cast<double>(policy.size());
       for (const auto& [e, sc] : by_event) add("true_att", e, sc.first / sc.second, std::nullopt);
     }
     report.true_effect_never_treated.push_back(control_effect_sum / static_cast<double>(policy.size()));
+    report.twfe_weights.push_back(weights_summary);
     // Scale recorded once per outcome, on every row.
     for (auto& [key, v] : values)
       if (key.outcome == outcome) {
@@ -258,6 +265,13 @@ std::string as_json(const DidReport& r) {
       << ", \"synthetic\": " << r.synthetic_cities << "}, \"true_effect_never_treated\": {";
   for (std::size_t o = 0; o < r.true_effect_never_treated.size(); ++o)
     out << (o ? ", " : "") << json_string(kOutcomes[o]) << ": " << json_number(r.true_effect_never_treated[o]);
+  out << "}, \"twfe_weights\": {";
+  for (std::size_t o = 0; o < r.twfe_weights.size(); ++o) {
+    const auto& w = r.twfe_weights[o];
+    out << (o ? ", " : "") << json_string(kOutcomes[o]) << ": {\"treated_cells\": " << w.treated_cells
+        << ", \"negative_cells\": " << w.negative_cells << ", \"negative_sum\": " << json_number(w.negative_sum)
+        << ", \"weighted_true_effect\": " << json_number(w.weighted_true_effect) << "}";
+  }
   out << "}, \"notes\": [";
   for (std::size_t k = 0; k < r.notes.size(); ++k) out << (k ? ", " : "") << json_string(r.notes[k]);
   out << "],\n \"rows\": [";
@@ -326,6 +340,13 @@ std::string as_table(const DidReport& r) {
     if (o < r.true_effect_never_treated.size() && std::isfinite(r.true_effect_never_treated[o]))
       out << "  true effect on the never-treated cities (their periods from the first approval): "
           << fixed(r.true_effect_never_treated[o], 4) << "\n";
+    if (o < r.twfe_weights.size()) {
+      const auto& w = r.twfe_weights[o];
+      std::snprintf(buf, sizeof buf,
+                    "  TWFE's weights: %d of %d treated city-periods negative (sum %.3f); the true effects so weighted: %.4f\n",
+                    w.negative_cells, w.treated_cells, w.negative_sum, w.weighted_true_effect);
+      out << buf;
+    }
     std::snprintf(buf, sizeof buf, "  by %s since approval (endpoints pool <= %d and >= %d; the event study's reference is -1):\n",
                   unit.c_str(), r.window.lowest, r.window.highest);
     out << buf;

@@ -41,6 +41,15 @@ struct DidReport {
   // periods from the first approval and over seeds. Non-zero means the controls are affected
   // too (spillovers), which DiD subtracts from the zone cities' effect. NaN without such cities.
   std::vector<double> true_effect_never_treated;
+  // Per outcome: TWFE's weights on the treated city-periods (de Chaisemartin & D'Haultfoeuille
+  // 2020), the same in every seed, and the true effects averaged with them (mean over seeds):
+  // what TWFE would estimate if trends were parallel and the controls unaffected.
+  struct TwfeWeightSummary {
+    int treated_cells = 0, negative_cells = 0;
+    double negative_sum = 0.0;
+    double weighted_true_effect = 0.0;
+  };
+  std::vector<TwfeWeightSummary> twfe_weights;
   std::vector<DidRow> rows;
 };
 

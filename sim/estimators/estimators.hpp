@@ -15,6 +15,18 @@ namespace pzsim::did {
 // Y_it = a_i + l_t + beta D_it + e_it; returns beta with its CR1 clustered standard error.
 Estimate twfe(const Panel& panel);
 
+// The weights TWFE puts on the treated cells (de Chaisemartin & D'Haultfoeuille 2020, Theorem 1):
+// beta = sum over treated cells of weight_it * tau_it when trends are parallel, with
+// weight_it = D~_it / sum_{D=1} D~_it and D~ the treatment after the two-way within
+// transformation. The weights sum to 1; some can be negative.
+struct TwfeWeights {
+  Eigen::MatrixXd weight;  // units x periods, 0 on untreated cells
+  int treated_cells = 0;
+  int negative_cells = 0;
+  double negative_sum = 0.0;  // sum of the negative weights
+};
+TwfeWeights twfe_weights(const Panel& panel);
+
 struct EventStudyResult {
   std::vector<EventTimeEstimate> coefficients;  // in event-time order; -1 (the reference) is absent
   std::vector<int> omitted;                     // event times normalised to 0: -1, and the lowest bin without never-treated units

@@ -131,12 +131,21 @@ def main():
             scale = np.log if positive else np.arcsinh
             check(overall[(outcome, "true_att")]["scale"] == ("log points" if positive else "asinh points"),
                   f"{outcome}: scale {overall[(outcome, 'true_att')]['scale']}")
-            per_seed, never = [], []
+            per_seed, never, twfe_weighted = [], [], []
             for (cohort, pol, years), (_, cf, _) in panels:
                 treated = np.array([[g >= 0 and t >= g for t in range(len(years))] for g in cohort])
                 effect = scale(pol[outcome]) - scale(cf[outcome])
                 per_seed.append(float(effect[treated].mean()))
                 never.append(float(effect[cohort < 0, cohort[cohort >= 0].min():].mean()))
+                d = treated.astype(float)
+                d_resid = d - d.mean(axis=1, keepdims=True) - d.mean(axis=0, keepdims=True) + d.mean()
+                weight = np.where(treated, d_resid, 0.0) / (d_resid * d).sum()
+                twfe_weighted.append(float((weight * effect).sum()))
+            weights = report["twfe_weights"][outcome]
+            check(close(weights["weighted_true_effect"], np.mean(twfe_weighted)),
+                  f"{outcome}: TWFE-weighted truth {weights['weighted_true_effect']} != {np.mean(twfe_weighted)}")
+            check(weights["negative_cells"] == int((weight < 0).sum()) and weights["treated_cells"] == int(treated.sum()),
+                  f"{outcome}: TWFE weight counts {weights}")
             check(close(report["true_effect_never_treated"][outcome], np.mean(never)),
                   f"{outcome}: effect on never-treated {report['true_effect_never_treated'][outcome]} != {np.mean(never)}")
             row = overall[(outcome, "true_att")]

@@ -285,3 +285,20 @@ TEST_CASE("Callaway-Sant'Anna aggregated standard error matches the spread over 
   CHECK(ratio > 0.85);
   CHECK(ratio < 1.15);
 }
+
+TEST_CASE("TWFE equals its weighted sum of the true effects when trends are parallel, with negative weights on late cells", "[estimators]") {
+  // No noise: Y = a_i + l_t + tau D exactly, so TWFE = sum of weight x tau over treated cells.
+  const SyntheticPanel s = make_synthetic_panel({{3, 20}, {6, 20}, {9, 20}}, 12, growing_effect, 0.0, 1);
+  const auto w = pzsim::did::twfe_weights(s.panel);
+  CHECK(w.weight.sum() == Approx(1.0).epsilon(1e-12));
+  CHECK(w.treated_cells == 20 * (9 + 6 + 3));
+  const double weighted = (w.weight.array() * s.effect.array()).sum();
+  CHECK(pzsim::did::twfe(s.panel).estimate == Approx(weighted).epsilon(1e-10));
+  // Without never-treated units the long-treated cells of the early cohort get negative weight.
+  CHECK(w.negative_cells > 0);
+  CHECK(w.negative_sum < 0.0);
+  for (int i = 0; i < 20; ++i) CHECK(w.weight(i, 11) < 0.0);  // cohort 3 in the last period
+  // With many never-treated units no weight is negative here.
+  const SyntheticPanel with_never = make_synthetic_panel({{3, 20}, {6, 20}, {9, 20}, {kNeverTreated, 200}}, 12, growing_effect, 0.0, 1);
+  CHECK(pzsim::did::twfe_weights(with_never.panel).negative_cells == 0);
+}
