@@ -27,9 +27,13 @@ inline double level(const State& s, std::size_t city, Instrument k) {
   return s.cities.instrument[static_cast<std::size_t>(k)][city];
 }
 
-// Factory-gate unit cost, CNY (wage of the city where goods are made over productivity).
+// Factory-gate unit cost, CNY: the wage of the city where goods are made over the firm's
+// productivity times that city's (docs/model.md, "City productivity"). The city's term keeps
+// its wage and productivity consistent: a low wage that only reflects low productivity is no
+// cost advantage.
 inline double unit_cost_cny(const World& w, const State& s, std::size_t i, int step) {
-  return s.cities.wage_cny[s.firms.production_city[i]] / productivity(w, s.firms, i, step);
+  const std::size_t city = s.firms.production_city[i];
+  return s.cities.wage_cny[city] / (productivity(w, s.firms, i, step) * w.city_productivity[city]);
 }
 
 // Logistics cost multiplier of a channel: parcels cost twice bulk freight per value,

@@ -1,6 +1,8 @@
 // City labour markets after hiring.
 // Wage: w <- w * (1 + monthly trend + response * 100 * (employment rate - normal rate)), the
-//   monthly change capped at +-5%.
+//   monthly rise capped at 5% and the monthly fall at what wage_fall_max_year allows
+//   (downward nominal wage rigidity: a city with slack labour stops raising wages rather than
+//   cutting them by half; docs/model.md, "Labour markets").
 // Migration between cities: net inflow = migration_rate * (1 - hukou friction) * LF *
 //   (A / mean A - 1), A = wage * employment rate (sums to zero across cities); plus a
 //   rural inflow of rural_inflow * (1 - hukou friction) * LF * employment rate / normal.
@@ -22,10 +24,11 @@ void clear_labour_markets(const World& w, State& s, MonthOutputs& out) {
   // The trend compounds to (1 + wage_trend_year) a year, as in every other trend; it is
   // frozen during burn-in, like the rest of the start month's conditions.
   const double trend = s.step < 0 ? 0.0 : std::pow(1.0 + lab.wage_trend_year, 1.0 / 12.0) - 1.0;
+  const double fall_max = 1.0 - std::pow(1.0 - lab.wage_fall_max_year, 1.0 / 12.0);
   for (std::size_t city = 0; city < n_city; ++city) {
     rate[city] = static_cast<double>(employment[city]) / c.labour_force[city];
     const double change = std::clamp(
-        trend + lab.wage_tightness_response * 100.0 * (rate[city] - lab.normal_employment_rate), -0.05, 0.05);
+        trend + lab.wage_tightness_response * 100.0 * (rate[city] - lab.normal_employment_rate), -fall_max, 0.05);
     c.wage_cny[city] *= 1.0 + change;
     attraction[city] = c.wage_cny[city] * rate[city];
     weighted += attraction[city] * c.labour_force[city];

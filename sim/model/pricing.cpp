@@ -1,6 +1,6 @@
 // Pricing (phase 4 of the firm's month): every firm prices each market as a markup over
 // delivered marginal cost,
-//   unit cost  c = wage of the production city / (productivity * (1 + g)^years)
+//   unit cost  c = wage of the production city / (productivity * city productivity * (1 + g)^years)
 //   price      p = markup * c * (1 + trade cost) * (1 + logistics_cost * f) [* cbec_price event / (1 - commission) if CBEC] / CNY per USD
 // where the trade cost includes inland haulage (econ::trade_cost_from) and f is 1 for
 // general trade, 2 for CBEC parcels and 1.2 for overseas-warehouse stock.
@@ -20,7 +20,7 @@ void price_firm(const World& w, State& s, std::size_t i, int step) {
   const double sigma = w.sigma[f.sector[i]];
   const double markup = w.markup[f.sector[i]];
   const double fx = w.at(step).cny_per_usd;
-  const double cost = s.cities.wage_cny[f.production_city[i]] / econ::productivity(w, f, i, step);
+  const double cost = econ::unit_cost_cny(w, s, i, step);
   f.unit_cost_cny[i] = cost;
   f.potential[i] = std::pow(f.quality[i] / cost, sigma - 1.0);
   f.home_appeal[i] = econ::ces_appeal(f.quality[i], markup * cost, sigma);

@@ -71,6 +71,65 @@ std::vector<double> sector_shares(const Scenario& sc) {
   return shares;
 }
 
+// Expected sales of each firm at a common unit cost: its (quality * productivity)^(sigma - 1)
+// as a share of its sector's total, times the sector's spending share.
+std::vector<double> expected_sales(const World& w, const FirmStore& f) {
+  const Scenario& sc = *w.scenario;
+  std::vector<double> sales(f.size()), sector_total(static_cast<std::size_t>(w.sectors), 0.0);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const double theta = 1.0 / (w.markup[f.sector[i]] - 1.0);  // sigma - 1
+    sales[i] = std::pow(f.quality[i] * f.productivity[i], theta);
+    sector_total[f.sector[i]] += sales[i];
+  }
+  for (std::size_t i = 0; i < f.size(); ++i) sales[i] *= sc.sectors[f.sector[i]].spending_share / sector_total[f.sector[i]];
+  return sales;
+}
+
+// Places firms (the given slots) in cities. The firms are apportioned by firm weight
+// (apportion) and taken largest first by expected sales; each goes to a city drawn with
+// probability proportional to its shortfall, the firm-weight share of the firms' expected
+// sales it still lacks, among the cities with places left whose shortfall can hold the firm
+// (or, when none can, to the one with the largest shortfall). Each city then starts with close
+// to its share of sales as well as of firms: a city's exports are data, and an unconstrained
+// draw that handed one of the country's largest firms to a small city would make it a top
+// exporter whatever its data (docs/model.md, "Placing the founding firms"). `draw` is the
+// step number of the kFirmInit stream (2 and 3: founders' ids never meet those of firms born
+// in steps 2 and 3), so the two placements of the same firms are independent.
+std::vector<std::uint32_t> place_largest_first(const World& w, const FirmStore& f, const std::vector<double>& sales,
+                                               std::vector<std::size_t> slots, std::uint32_t draw) {
+  std::vector<std::size_t> left = apportion(slots.size(), w.city_firm_share);
+  double total = 0.0;
+  for (const std::size_t i : slots) total += sales[i];
+  std::stable_sort(slots.begin(), slots.end(), [&](std::size_t a, std::size_t b) { return sales[a] > sales[b]; });
+  std::vector<double> shortfall(left.size());
+  for (std::size_t c = 0; c < left.size(); ++c) shortfall[c] = w.city_firm_share[c] * total;
+  std::vector<std::uint32_t> city(sales.size(), 0);
+  for (const std::size_t i : slots) {
+    double fits = 0.0;
+    std::size_t largest = left.size();
+    for (std::size_t c = 0; c < left.size(); ++c) {
+      if (left[c] == 0) continue;
+      if (shortfall[c] >= sales[i]) fits += shortfall[c];
+      if (largest == left.size() || shortfall[c] > shortfall[largest]) largest = c;
+    }
+    std::size_t chosen = largest;
+    if (fits > 0.0) {
+      RandomStream rng(w.seed, Stream::kFirmInit, draw, f.id[i]);
+      double u = rng.uniform() * fits;
+      for (std::size_t c = 0; c < left.size(); ++c) {
+        if (left[c] == 0 || shortfall[c] < sales[i]) continue;
+        chosen = c;
+        u -= shortfall[c];
+        if (u < 0.0) break;
+      }
+    }
+    city[i] = static_cast<std::uint32_t>(chosen);
+    shortfall[chosen] -= sales[i];
+    --left[chosen];
+  }
+  return city;
+}
+
 }  // namespace
 
 // Draws one new firm's attributes into slot i. Also used by births, so a firm born later is
@@ -170,26 +229,52 @@ State initial_state(const World& w) {
   s.cities = cities_at_start(w);
   auto& c = s.cities;
 
-  // Firms, apportioned to cities by their firm weight; ids follow city order.
-  const auto per_city = apportion(static_cast<std::size_t>(sc.firms.count), w.city_firm_share);
-  s.firms.resize(static_cast<std::size_t>(sc.firms.count), w.markets);
-  std::size_t slot = 0;
-  for (std::size_t city = 0; city < n_cities; ++city)
-    for (std::size_t k = 0; k < per_city[city]; ++k, ++slot) draw_firm(w, s, slot, slot, static_cast<std::uint32_t>(city), 0);
-  s.next_firm_id = slot;
-  const std::size_t n = s.firms.size();
+  // Firms: drawn, then placed by size (place_largest_first) so that each city starts with its
+  // firm-weight share of firms and of sales; likewise the cities trading companies buy from, so
+  // that each city's suppliers start with their share of the traders' production. Ids follow
+  // slot order.
+  const std::size_t n = static_cast<std::size_t>(sc.firms.count);
+  s.firms.resize(n, w.markets);
+  for (std::size_t slot = 0; slot < n; ++slot) draw_firm(w, s, slot, slot, 0, 0);
+  {
+    const std::vector<double> sales = expected_sales(w, s.firms);
+    std::vector<std::size_t> all(n), traders;
+    std::iota(all.begin(), all.end(), 0);
+    for (std::size_t slot = 0; slot < n; ++slot)
+      if (s.firms.trader[slot]) traders.push_back(slot);
+    const std::vector<std::uint32_t> city = place_largest_first(w, s.firms, sales, all, 2);
+    const std::vector<std::uint32_t> source = place_largest_first(w, s.firms, sales, traders, 3);
+    for (std::size_t slot = 0; slot < n; ++slot) {
+      s.firms.city[slot] = city[slot];
+      s.firms.production_city[slot] = s.firms.trader[slot] ? source[slot] : city[slot];
+    }
+  }
+  s.next_firm_id = n;
 
-  // Exporters are the most productive firms (selection into exporting); each serves a
-  // destination with probability 1/2, at least one. CBEC sellers start among them.
+  // Exporters are the most productive firms of each sector (selection into exporting), the
+  // exporter share of every sector: potential (q / c)^(sigma - 1) ranks firms within a sector
+  // but not across sectors (a lower sigma gives every firm of its sector a higher number),
+  // and ranking it nationally left the largest sector without general-trade exporters, so
+  // the first firm to enter took all of China's exports of that sector. Each exporter serves
+  // a destination with probability 1/2, at least one. CBEC sellers start among them.
   set_prices(w, s);
   const std::vector<double>& pot = s.firms.potential;
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pot[a] > pot[b]; });
-  const std::size_t exporters = static_cast<std::size_t>(std::round(sc.firms.exporter_share * static_cast<double>(n)));
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return s.firms.sector[a] != s.firms.sector[b] ? s.firms.sector[a] < s.firms.sector[b] : pot[a] > pot[b];
+  });
+  std::vector<std::size_t> exporters;
+  for (std::size_t first = 0; first < n;) {
+    std::size_t end = first;
+    while (end < n && s.firms.sector[order[end]] == s.firms.sector[order[first]]) ++end;
+    const auto take = static_cast<std::size_t>(std::round(sc.firms.exporter_share * static_cast<double>(end - first)));
+    exporters.insert(exporters.end(), order.begin() + static_cast<std::ptrdiff_t>(first),
+                     order.begin() + static_cast<std::ptrdiff_t>(first + take));
+    first = end;
+  }
   const double cbec_given_exporter = sc.firms.exporter_share > 0.0 ? sc.firms.cbec_share / sc.firms.exporter_share : 0.0;
-  for (std::size_t r = 0; r < exporters; ++r) {
-    const std::size_t i = order[r];
+  for (const std::size_t i : exporters) {
     RandomStream rng(w.seed, Stream::kFirmInit, 1, s.firms.id[i]);
     bool any = false;
     for (int d = 0; d < w.destinations; ++d) {

@@ -116,6 +116,7 @@ World build_world(const Scenario& s, std::uint64_t seed) {
   double weight_total = 0.0;
   for (const auto& c : s.cities.list) weight_total += *c.firm_weight;
   for (const auto& c : s.cities.list) w.coastal.push_back(c.coastal ? 1 : 0);
+  for (const auto& c : s.cities.list) w.city_productivity.push_back(c.productivity);
   for (const auto& c : s.cities.list)
     w.city_firm_share.push_back(weight_total > 0.0 ? *c.firm_weight / weight_total : 1.0 / w.cities);
 

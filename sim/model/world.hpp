@@ -58,6 +58,7 @@ struct World {
   int leader_city = -1;                     // first approved zone (the model others copy)
   std::vector<double> city_firm_share;      // [city] share of firms located there at the start
   std::vector<std::uint8_t> coastal;        // [city] coastal flag
+  std::vector<double> city_productivity;    // [city] city productivity (TFP) relative to the national mean
   std::vector<MonthConditions> months;      // [step]
 
   int burn_in = 0;                          // steps -burn_in..-1 run under month 0's conditions

@@ -55,6 +55,7 @@ struct CitySpec {
   std::optional<double> labour_force;    // workers; drawn when omitted
   std::optional<double> wage_cny;        // monthly wage at the start, CNY; drawn when omitted
   std::optional<double> firm_weight;     // relative number of manufacturing firms; drawn when omitted
+  double productivity = 1.0;             // city productivity (TFP) relative to the national mean; divides firms' unit cost
   bool synthetic = false;                // generated, or an attribute drawn; set when the scenario is resolved
 };
 
@@ -195,6 +196,7 @@ struct LabourConfig {
   double vacancy_fill_rate = 0.25;      // share of a city's unemployed that can be hired per month
   double wage_trend_year = 0.06;        // nominal wage growth per year at normal tightness
   double wage_tightness_response = 0.001;  // monthly relative wage change per point of employment rate above normal
+  double wage_fall_max_year = 0.04;     // largest fall of a city's nominal wage in a year (downward nominal rigidity)
   double normal_employment_rate = 0.95; // employment rate at which wages follow the trend
   double other_wage_elasticity = 1.0;   // response of that employment to the local wage
   double services_jobs_per_kparcel = 0.8;  // logistics and service jobs per thousand parcels a month

@@ -86,6 +86,9 @@ void describe(V& v, CitySpec& c) {
   v.field("wage_cny", c.wage_cny, "monthly wage at the start (drawn when omitted)", range("CNY/month", 100, 1e6));
   v.field("firm_weight", c.firm_weight, "relative number of manufacturing firms (drawn when omitted)",
           range("1", 0.0, 1e9));
+  v.field("productivity", c.productivity,
+          "city productivity relative to the national mean; firms' unit cost is wage / (firm x city productivity)",
+          range("1", 0.1, 10));
   v.field("synthetic", c.synthetic,
           "generated or with a drawn attribute; set true when the scenario is resolved (written to outputs)", Rule{});
 }
@@ -276,6 +279,8 @@ void describe(V& v, LabourConfig& l) {
   v.field("wage_trend_year", l.wage_trend_year, "nominal wage growth at normal tightness", range("1/year", -0.5, 1));
   v.field("wage_tightness_response", l.wage_tightness_response, "monthly relative wage change per point of employment rate above normal",
           range("1", 0, 1));
+  v.field("wage_fall_max_year", l.wage_fall_max_year,
+          "largest fall of a city's nominal wage in a year (downward nominal wage rigidity)", share("1/year"));
   v.field("normal_employment_rate", l.normal_employment_rate, "employment rate at which wages follow the trend",
           share());
   v.field("other_wage_elasticity", l.other_wage_elasticity, "response of that employment to the local wage",

@@ -1,4 +1,4 @@
-// labour_market.cpp: w <- w (1 + clamp(trend + response * 100 * (u - 0.95), -0.05, 0.05)),
+// labour_market.cpp: w <- w (1 + clamp(trend + response * 100 * (u - 0.95), -(1 - 0.96^(1/12)), 0.05)),
 // trend = 1.06^(1/12) - 1 (0 in burn-in); A = w u after the update, Abar weighted by LF;
 // migration = 0.002 * 0.4 * LF (A / Abar - 1); rural = rural_inflow * 0.4 * LF * u / 0.95;
 // LF <- max(E, LF + migration + rural).
@@ -33,13 +33,25 @@ TEST_CASE("labour market: wages move by the trend plus the tightness response", 
   clear_labour_markets(w, s, out);
   CHECK(s.cities.wage_cny[kA] == Approx(4000 * (1 + kTrend + 0.1 * 0.02)));
   CHECK(s.cities.wage_cny[kB] == Approx(3000 * (1 + kTrend)));
-  CHECK(s.cities.wage_cny[kC] == Approx(3500 * (1 + kTrend - 0.1 * 0.45)));
+  // C's slack would cut its wage by 4.5% - trend; it falls only by the monthly bound of
+  // wage_fall_max_year (4% a year).
+  CHECK(s.cities.wage_cny[kC] == Approx(3500 * std::pow(0.96, 1.0 / 12.0)));
   CHECK(s.cities.wage_cny[kD] == Approx(2500 * (1 + kTrend + 0.1 * 0.03)));
   CHECK(out.wage_cny[kC] == s.cities.wage_cny[kC]);
 }
 
-TEST_CASE("labour market: the monthly wage change is clamped at plus and minus 5 percent", "[model][rules]") {
-  const auto loaded = rule_scenario({"labour.wage_tightness_response=0.01"});
+TEST_CASE("labour market: without the fall bound, slack cuts the wage by the tightness response", "[model][rules]") {
+  const auto loaded = rule_scenario({"labour.wage_fall_max_year=1"});
+  const World w = build_world(loaded.scenario, 7);
+  State s = tightness(w);
+  s.step = 3;
+  MonthOutputs out = fresh_outputs(w);
+  clear_labour_markets(w, s, out);
+  CHECK(s.cities.wage_cny[kC] == Approx(3500 * (1 + kTrend - 0.1 * 0.45)));
+}
+
+TEST_CASE("labour market: the monthly wage rise is capped at 5 percent and the fall at wage_fall_max_year", "[model][rules]") {
+  const auto loaded = rule_scenario({"labour.wage_tightness_response=0.01", "labour.wage_fall_max_year=0.4596399"});
   const World w = build_world(loaded.scenario, 7);
   State s = tightness(w);
   s.cities.other_jobs[kD] = 500;  // employment rate 1: +0.05 + trend, clamped
@@ -47,7 +59,7 @@ TEST_CASE("labour market: the monthly wage change is clamped at plus and minus 5
   MonthOutputs out = fresh_outputs(w);
   clear_labour_markets(w, s, out);
   CHECK(s.cities.wage_cny[kA] == Approx(4000 * (1 + kTrend + 0.02)));  // inside the band
-  CHECK(s.cities.wage_cny[kC] == Approx(3500 * 0.95));
+  CHECK(s.cities.wage_cny[kC] == Approx(3500 * 0.95));  // 1 - 0.95^12 = 0.4596399 a year is 5% a month
   CHECK(s.cities.wage_cny[kD] == Approx(2500 * 1.05));
 }
 

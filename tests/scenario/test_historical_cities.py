@@ -9,7 +9,8 @@ the scenario lists the 165 pilots and exactly one rest-of-<Province> city for ev
 that has people outside its pilots (none for a province made only of pilots), so every province
 is covered once and the cities' labour force adds up to the provinces'; each city's labour_force
 and firm_weight equal the data file's; firm weights add up to each province's exports; no city
-is synthetic; each rest-of city has its province's region and coastal flag.
+is synthetic; each rest-of city has its province's region and coastal flag; each city's wage over
+its productivity is the mean wage (the same unit labour cost everywhere at the start).
 """
 import csv
 import os
@@ -83,6 +84,14 @@ def main():
             p = provinces[row["province"]]
             check(c["region"] == p["region"], f"{c['name']}: region {c['region']} != province's {p['region']}")
             check(bool(c["coastal"]) == (p["coastal"] == "1"), f"{c['name']}: coastal flag differs from its province's")
+    # City productivity makes unit labour cost (wage / productivity) the same in every city at
+    # the start, the labour-force-weighted mean wage (wages are rounded to the yuan).
+    labour = sum(float(c["labour_force"]) for c in cities)
+    mean_wage = sum(float(c["wage_cny"]) * float(c["labour_force"]) for c in cities) / labour
+    for c in cities:
+        unit_labour_cost = float(c["wage_cny"]) / float(c["productivity"])
+        check(abs(unit_labour_cost / mean_wage - 1.0) <= 1e-3,
+              f"{c['name']}: wage / productivity {unit_labour_cost:.1f} != mean wage {mean_wage:.1f}")
     print(f"{len(cities)} cities: {len(pilots)} pilots + {len(cities) - len(pilots)} rest-of, "
           f"{len(provinces)} provinces covered once")
     if problems:

@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""Where the historical scenario's exports come from, two years in, against the data.
+
+Usage: /usr/bin/python3 tests/scenario/test_historical_geography.py <path-to-pzsim> <source-dir>
+
+Runs scenarios/baseline.yaml (historical.yaml without zones: the two are identical before the
+first zone, 2015-03) for 2012-2013 after the usual burn-in, seed 1, and checks 2013's exports
+by city against data/provinces.csv (`exports_base_share`) and data/cities.csv:
+  * every province's share of exports is within TOLERANCE_PP of the data;
+  * Shenzhen, Shanghai, Suzhou, Dongguan and Ningbo (the five largest exporters in the data)
+    are among the ten largest exporting cities.
+Why 2.5 points: the founding firms are placed so that each city starts with its share of
+expected sales (state.cpp, place_largest_first), so what remains is the gap between expected
+and realised sales (which markets each exporter serves is drawn) and 48 months of the model's
+own dynamics. This run gives 2.0, 1.7 and 0.6 points in 2013 at seeds 1-3; with exporters
+ranked nationally instead of within their sector (the cause of one firm taking a whole
+sector's exports from a small city) seed 1 gives 2.9, and the model before the city
+productivity term and the placement 3.0 (2013 of a full historical run) and 5-10 points by
+2019. 2.5 points leaves room for seed noise and for changes elsewhere in the model, and is
+below the 3 points the historical scenario is held to in 2019.
+"""
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import xarray as xr
+
+TOLERANCE_PP = 2.5
+LARGEST = ("Shenzhen", "Shanghai", "Suzhou", "Dongguan", "Ningbo")
+YEAR = "2013"
+
+
+def main():
+    if len(sys.argv) != 3:
+        print("usage: test_historical_geography.py <path-to-pzsim> <source-dir>")
+        sys.exit(1)
+    pzsim, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    with open(os.path.join(source, "data", "provinces.csv"), newline="", encoding="utf-8") as f:
+        data_share = {r["province"]: float(r["exports_base_share"]) for r in csv.DictReader(f)}
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "baseline.h5")
+        subprocess.run([pzsim, "run", os.path.join(source, "scenarios", "baseline.yaml"), "-q", "--seed", "1",
+                        "--set", "run.months=24", "-o", out], check=True)
+        with xr.open_dataset(out, engine="h5netcdf") as ds:
+            months = ds["month"].values.astype(str)
+            year = np.array([m.startswith(YEAR) for m in months])
+            exports = ds["exports_usd"].sum(("sector", "channel")).values[year].sum(axis=0)
+            cities = ds["city"].values.astype(str)
+            provinces = ds["province"].values.astype(str)
+    share = exports / exports.sum()
+    gaps = {p: 100.0 * (share[provinces == p].sum() - s) for p, s in data_share.items()}
+    worst = sorted(gaps.items(), key=lambda kv: -abs(kv[1]))
+    print(f"{YEAR} provincial export shares against the data (pp): " +
+          ", ".join(f"{p} {g:+.2f}" for p, g in worst[:6]))
+    for p, g in worst:
+        if abs(g) > TOLERANCE_PP:
+            problems.append(f"{p}: share of {YEAR} exports {g:+.2f} pp from the data (tolerance {TOLERANCE_PP})")
+    top = [cities[i] for i in np.argsort(-exports)[:10]]
+    print(f"{YEAR} top ten exporting cities: {', '.join(top)}")
+    for name in LARGEST:
+        if name not in top:
+            problems.append(f"{name} is not among the ten largest exporters in {YEAR}")
+    for p in problems:
+        print("FAIL:", p)
+    if problems:
+        sys.exit(1)
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
