@@ -1,23 +1,24 @@
 #!/usr/bin/python3
-"""Where the historical scenario's exports come from, two years in, against the data.
+"""Where the historical scenario's exports come from in its first year, against the data.
 
 Usage: /usr/bin/python3 tests/scenario/test_historical_geography.py <path-to-pzsim> <source-dir>
 
-Runs scenarios/baseline.yaml (historical.yaml without zones: the two are identical before the
-first zone, 2015-03) for 2012-2013 after the usual burn-in, seed 1, and checks 2013's exports
-by city against data/provinces.csv (`exports_base_share`) and data/cities.csv:
+Runs scenarios/baseline.yaml (historical.yaml without zones: the same cities and firms) for
+2012 from the founding firms (no burn-in), seed 1, and checks the year's exports by city
+against data/provinces.csv (`exports_base_share`) and data/cities.csv:
   * every province's share of exports is within TOLERANCE_PP of the data;
   * Shenzhen, Shanghai, Suzhou, Dongguan and Ningbo (the five largest exporters in the data)
     are among the ten largest exporting cities.
-Why 2.5 points: the founding firms are placed so that each city starts with its share of
-expected sales (state.cpp, place_largest_first), so what remains is the gap between expected
-and realised sales (which markets each exporter serves is drawn) and 48 months of the model's
-own dynamics. This run gives 2.0, 1.7 and 0.6 points in 2013 at seeds 1-3; with exporters
-ranked nationally instead of within their sector (the cause of one firm taking a whole
-sector's exports from a small city) seed 1 gives 2.9, and the model before the city
-productivity term and the placement 3.0 (2013 of a full historical run) and 5-10 points by
-2019. 2.5 points leaves room for seed noise and for changes elsewhere in the model, and is
-below the 3 points the historical scenario is held to in 2019.
+It checks what the start is built to do: founding firms placed so that each city starts with
+its share of expected sales (state.cpp, place_largest_first), exporters chosen within each
+sector, and a city productivity that gives every city the same unit labour cost.
+Why 2.5 points: what remains at the start is the gap between expected and realised sales
+(which markets each exporter serves is drawn) and a year of the model's dynamics; this run
+gives 1.8, 1.5 and 0.7 points at seeds 1-3. With independent placement and exporters ranked
+nationally (before this test) the first month alone was 10-13 points off, one firm of a small
+city taking a whole sector's exports. 2.5 points leaves room for seed noise and for changes
+elsewhere in the model. The later years are not held to it here: by 2019 the largest gap is
+2.4-6.6 points at seeds 1-3 (docs/model.md, "What the model does with them").
 """
 import csv
 import os
@@ -30,7 +31,7 @@ import xarray as xr
 
 TOLERANCE_PP = 2.5
 LARGEST = ("Shenzhen", "Shanghai", "Suzhou", "Dongguan", "Ningbo")
-YEAR = "2013"
+YEAR = "2012"
 
 
 def main():
@@ -44,7 +45,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "baseline.h5")
         subprocess.run([pzsim, "run", os.path.join(source, "scenarios", "baseline.yaml"), "-q", "--seed", "1",
-                        "--set", "run.months=24", "-o", out], check=True)
+                        "--set", "run.months=12", "--set", "run.burn_in_months=0", "-o", out], check=True)
         with xr.open_dataset(out, engine="h5netcdf") as ds:
             months = ds["month"].values.astype(str)
             year = np.array([m.startswith(YEAR) for m in months])
