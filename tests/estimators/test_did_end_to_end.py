@@ -151,6 +151,9 @@ def main():
             row = overall[(outcome, "true_att")]
             check(close(row["estimate"], np.mean(per_seed)), f"{outcome}: true ATT {row['estimate']} != {np.mean(per_seed)} from the files")
             check(all(close(a, b) for a, b in zip(row["per_seed"], per_seed)), f"{outcome}: per-seed true ATT {row['per_seed']} != {per_seed}")
+            half = 12.706 * np.std(per_seed, ddof=1) / np.sqrt(2)  # t interval over 2 seeds, 1 degree of freedom
+            check(close(row["lo"], np.mean(per_seed) - half, rel=1e-4) and close(row["hi"], np.mean(per_seed) + half, rel=1e-4),
+                  f"{outcome}: true ATT interval [{row['lo']}, {row['hi']}] != mean +- {half}")
             check(row["n_cities"] == 20 and row["n_periods"] == 5, f"{outcome}: {row['n_cities']} cities, {row['n_periods']} periods")
             print(f"{outcome}: true ATT {row['estimate']:.4f} ({row['scale']}), TWFE {overall[(outcome, 'twfe')]['estimate']:.4f}, "
                   f"CS {overall[(outcome, 'callaway_santanna')]['estimate']:.4f}")
