@@ -5,32 +5,43 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
 #include <iostream>
-#include <oneapi/tbb/task_arena.h>
 
 #include "pzsim/version.hpp"
 #include "sim/core/error.hpp"
+#include "sim/compare/compare.hpp"
 #include "sim/evidence/evidence.hpp"
 #include "sim/estimators/did_report.hpp"
-#include "sim/io/result_file.hpp"
-#include "sim/model/run_summary.hpp"
 #include "sim/model/simulation.hpp"
 #include "sim/report/report.hpp"
+#include "sim/run/run.hpp"
+#include "sim/run/summary.hpp"
 #include "sim/scenario/load.hpp"
 
 namespace {
 
 using namespace pzsim;
-using Clock = std::chrono::steady_clock;
-
 // Set by SIGINT/SIGTERM; the run stops between months and removes its temporary file.
 // A signal flag is necessarily process-wide; nothing else is.
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_signal(int) { g_interrupted.store(true); }
+
+struct CompareOptions {
+  std::vector<std::string> scenarios;
+  std::vector<std::string> overrides;
+  std::string seeds;
+  int replications = 0;
+  bool bootstrap = false;
+  bool by_cohort = false;
+  std::string out_dir;
+  bool force = false;
+  std::string format = "table";
+  int threads = 0;
+  bool quiet = false;
+};
 
 struct CommonOptions {
   std::string scenario;
@@ -38,34 +49,6 @@ struct CommonOptions {
   std::optional<std::uint64_t> seed;
   int threads = 0;
   bool quiet = false;
-};
-
-// Progress bar with ETA on stderr: only on a terminal, only after the first second.
-class Progress {
- public:
-  Progress(bool enabled, int total, std::string label)
-      : enabled_(enabled && ::isatty(STDERR_FILENO) != 0), total_(total), label_(std::move(label)), start_(Clock::now()) {}
-  void update(int done, const std::string& month) {
-    if (!enabled_) return;
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    if (elapsed < 1.0) return;
-    const double fraction = static_cast<double>(done) / total_;
-    const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
-    const int width = 30, filled = static_cast<int>(fraction * width);
-    std::fprintf(stderr, "\r%s [%s%s] %3.0f%% %s ETA %4.0fs ", label_.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), 100.0 * fraction, month.c_str(), eta);
-    shown_ = true;
-  }
-  ~Progress() {
-    if (shown_) std::fprintf(stderr, "\r%*s\r", 80, "");
-  }
-
- private:
-  bool enabled_;
-  int total_;
-  std::string label_;
-  Clock::time_point start_;
-  bool shown_ = false;
 };
 
 void add_common(CLI::App* cmd, CommonOptions& o, bool running) {
@@ -87,120 +70,48 @@ LoadedScenario load(const CommonOptions& o) {
   return load_scenario(o.scenario, overrides);
 }
 
-// Bytes of RAM a run needs, roughly: firms with their markets, consumers with a chunk of
-// purchase buffers. Checked against available memory before starting.
-std::uintmax_t estimate_memory_bytes(const Scenario& sc) {
-  const std::uintmax_t markets = sc.destinations.size() * kChannels;
-  // Firms grow by births over a run; allow for three times the founders.
-  const std::uintmax_t firms = 3u * static_cast<std::uintmax_t>(sc.firms.count);
-  const std::uintmax_t consumers = static_cast<std::uintmax_t>(sc.consumers.agents_per_destination) * sc.destinations.size() +
-                                   static_cast<std::uintmax_t>(sc.import_side.agents_per_city) * sc.cities.list.size();
-  return firms * (200 + markets * 60) + consumers * 32 + (64u << 20);
-}
-
-std::uintmax_t available_memory_bytes() {
-  std::FILE* f = std::fopen("/proc/meminfo", "r");
-  if (!f) return UINTMAX_MAX;
-  char key[64];
-  unsigned long long kb = 0;
-  std::uintmax_t result = UINTMAX_MAX;
-  while (std::fscanf(f, "%63s %llu kB\n", key, &kb) == 2)
-    if (std::string(key) == "MemAvailable:") result = static_cast<std::uintmax_t>(kb) * 1024u;
-  std::fclose(f);
-  return result;
-}
-
-void check_memory(const Scenario& sc) {
-  const std::uintmax_t needed = estimate_memory_bytes(sc), available = available_memory_bytes();
-  if (needed > available)
-    throw IoError("the run needs about " + std::to_string(needed >> 20) + " MiB of memory and " +
-                  std::to_string(available >> 20) + " MiB are available; reduce firms.count or consumers.agents_per_destination");
-}
-
-// Runs one scenario in an arena of the requested size, streaming to `file` if given.
-void execute(const Scenario& sc, std::uint64_t seed, int threads, ResultFile* file, RunSummary* summary, Progress& progress) {
-  oneapi::tbb::task_arena arena(threads > 0 ? threads : oneapi::tbb::task_arena::automatic);
-  arena.execute([&] {
-    run_simulation(
-        sc, seed,
-        [&](const World& world, const State& state, const MonthOutputs& out) {
-          if (file) file->append_month(world, state, out);
-          if (summary) summary->add_month(world, state.step, out);
-          progress.update(state.step + 1, world.clock.at(state.step).str());
-        },
-        &g_interrupted);
-  });
-}
-
-std::string default_output(const std::string& scenario, const std::string& suffix) {
-  return "results/" + std::filesystem::path(scenario).stem().string() + suffix + ".h5";
-}
-
 int cmd_run(const CommonOptions& o, std::string output, bool force) {
-  const LoadedScenario loaded = load(o);
-  const Scenario& sc = loaded.scenario;
-  if (output.empty()) output = default_output(o.scenario, "");
-  check_memory(sc);
-  const World world = build_world(sc, sc.run.seed);
-  ResultFile file(output, force, world, RunMetadata{loaded.resolved_yaml, loaded.path, sc.run.seed, "run"});
-  const auto start = Clock::now();
-  RunSummary summary(zone_groups(world));
-  {
-    Progress progress(!o.quiet, sc.run.months, "pzsim run");
-    execute(sc, sc.run.seed, o.threads, &file, &summary, progress);
-  }
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  file.commit(seconds);
-  if (!o.quiet) {
-    const GroupTotals t = summary.national();
-    const double to_national = 1.0 / sc.scale.sample_fraction;
-    std::printf("pzsim run: %s, seed %llu, %s to %s, %.1f s\n", loaded.path.c_str(),
-                static_cast<unsigned long long>(sc.run.seed), sc.run.start.str().c_str(), world.clock.end().str().c_str(), seconds);
-    std::printf("  exports over the run (national): USD %.1f bn, of which CBEC USD %.1f bn\n",
-                t.exports_usd * to_national * 1e-9, t.exports_cbec_usd * to_national * 1e-9);
-    std::printf("  employment (national, thousand): %.0f at the start, %.0f at the end\n",
-                t.employment_start * to_national * 1e-3, t.employment_end * to_national * 1e-3);
-    std::printf("  output: %s\n", file.final_path().c_str());
-  }
+  LoadedScenario loaded = load(o);
+  if (output.empty()) output = "results/" + std::filesystem::path(o.scenario).stem().string() + ".h5";
+  RunRequest request;
+  request.scenario = std::make_shared<const Scenario>(loaded.scenario);
+  request.scenario_yaml = loaded.resolved_yaml;
+  request.scenario_path = loaded.path;
+  request.overrides = o.overrides;
+  request.seed = loaded.scenario.run.seed;
+  request.output = output;
+  request.force = force;
+  ProgressBar bar(!o.quiet, loaded.scenario.run.months, "pzsim run");
+  const RunResult result =
+      run_with_threads(request, o.threads, &g_interrupted, [&](int done, const std::string& month) { bar.update(done, month); });
+  bar.clear();
+  if (!o.quiet) std::fputs(run_summary_text(loaded.scenario, loaded.path, result).c_str(), stdout);
   return 0;
 }
 
-int cmd_compare(const CommonOptions& o, const std::string& out_dir, bool force) {
-  const LoadedScenario loaded = load(o);
-  const Scenario& policy = loaded.scenario;
-  const Scenario counterfactual = counterfactual_of(policy);
-  check_memory(policy);
-  const World world = build_world(policy, policy.run.seed);
-  const std::vector<int> groups = zone_groups(world);
-  int zone_cities = 0;
-  for (int g : groups) zone_cities += g == 0;
-  RunSummary policy_summary(groups), counterfactual_summary(groups);
-  std::optional<ResultFile> policy_file, counterfactual_file;
-  if (!out_dir.empty()) {
-    const std::string stem = (std::filesystem::path(out_dir) / std::filesystem::path(o.scenario).stem()).string();
-    policy_file.emplace(stem + "-policy.h5", force, world,
-                        RunMetadata{loaded.resolved_yaml, loaded.path, policy.run.seed, "policy"});
-    const World cf_world = build_world(counterfactual, policy.run.seed);
-    counterfactual_file.emplace(stem + "-counterfactual.h5", force, cf_world,
-                                RunMetadata{emit_yaml(counterfactual), loaded.path, policy.run.seed, "counterfactual"});
-  }
-  const auto start = Clock::now();
-  {
-    Progress progress(!o.quiet, policy.run.months, "policy        ");
-    execute(policy, policy.run.seed, o.threads, policy_file ? &*policy_file : nullptr, &policy_summary, progress);
-  }
-  {
-    Progress progress(!o.quiet, policy.run.months, "counterfactual");
-    execute(counterfactual, policy.run.seed, o.threads, counterfactual_file ? &*counterfactual_file : nullptr,
-            &counterfactual_summary, progress);
-  }
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (policy_file) policy_file->commit(seconds);
-  if (counterfactual_file) counterfactual_file->commit(seconds);
-  std::printf("pzsim compare: %s (%.1f s for both runs)\n", loaded.path.c_str(), seconds);
-  std::fputs(format_comparison(policy, policy.run.seed, policy_summary, counterfactual_summary, zone_cities).c_str(), stdout);
-  if (policy_file)
-    std::printf("\noutputs: %s, %s\n", policy_file->final_path().c_str(), counterfactual_file->final_path().c_str());
+int cmd_compare(const CompareOptions& o) {
+  CompareRequest request;
+  request.scenario_paths = o.scenarios;
+  request.overrides = o.overrides;
+  if (!o.seeds.empty() && o.replications > 0) throw InputError("give --seeds or --replications, not both");
+  request.seeds = !o.seeds.empty() ? parse_seed_list(o.seeds) : parse_seed_list("1-" + std::to_string(o.replications > 0 ? o.replications : 5));
+  request.method = o.bootstrap ? IntervalMethod::bootstrap : IntervalMethod::paired_t;
+  request.by_cohort = o.by_cohort;
+  if (!o.out_dir.empty()) request.out_dir = o.out_dir;
+  request.force = o.force;
+  request.threads = o.threads;
+  const Comparison comparison =
+      run_comparison(request, &g_interrupted, [&](std::size_t done, std::size_t total, const RunRecord& run, double seconds) {
+        if (!o.quiet)
+          std::fprintf(stderr, "pzsim compare: run %zu/%zu done: %s seed %llu (%.1f s)\n", done, total, run.label.c_str(),
+                       static_cast<unsigned long long>(run.seed), seconds);
+      });
+  if (request.out_dir) write_comparison_files(comparison, *request.out_dir);
+  if (o.format == "csv") std::fputs(format_csv(comparison).c_str(), stdout);
+  else if (o.format == "json") std::fputs(format_json(comparison).c_str(), stdout);
+  else std::fputs(format_table(comparison).c_str(), stdout);
+  if (request.out_dir && o.format == "table")
+    std::printf("\noutputs: %s (comparison.json, comparison.csv, runs/)\n", request.out_dir->c_str());
   return 0;
 }
 
@@ -237,8 +148,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("pzsim ") + kVersion + " (" + kGitCommit + ")");
 
-  CommonOptions run_opts, validate_opts, compare_opts;
-  std::string output, out_dir;
+  CommonOptions run_opts, validate_opts;
+  CompareOptions compare_opts;
+  std::string output;
   bool force = false, print = false;
 
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write its monthly results (HDF5, netCDF-4 layout)");
@@ -250,10 +162,25 @@ int main(int argc, char** argv) {
   add_common(validate, validate_opts, false);
   validate->add_flag("--print", print, "Print the fully resolved scenario");
 
-  CLI::App* compare = app.add_subcommand("compare", "Run a scenario and its counterfactual (no zones) with the same seed and print the effects");
-  add_common(compare, compare_opts, true);
-  compare->add_option("-o,--output-dir", out_dir, "Also write both runs' files into this folder");
-  compare->add_flag("--force", force, "Overwrite existing output files");
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Run scenarios against their counterfactuals (zones removed) over several seeds and print effects with intervals");
+  compare->add_option("scenarios", compare_opts.scenarios, "Scenario YAML files (one row set each, shared counterfactuals run once)")
+      ->required();
+  compare->add_option("--set", compare_opts.overrides, "Override a value in every scenario: path.to.key=value (repeatable)")
+      ->take_all()
+      ->allow_extra_args(false);
+  compare->add_option("--seeds", compare_opts.seeds, "Seeds, e.g. 1-20 or 1,4,7-9 (default 1-5); runs are paired by seed");
+  compare->add_option("--replications", compare_opts.replications, "Seeds 1..N (instead of --seeds)")->check(CLI::Range(1, 100000));
+  compare->add_flag("--bootstrap", compare_opts.bootstrap, "Bootstrap percentile intervals (fixed resampling seed) instead of paired t");
+  compare->add_flag("--by-cohort", compare_opts.by_cohort,
+                    "Also run each scenario without each batch of zones (leave-one-batch-out) for cohort rows; multiplies runs");
+  compare->add_option("-o,--output-dir", compare_opts.out_dir, "Write comparison.json, comparison.csv and runs/*.h5 into this folder");
+  compare->add_flag("--force", compare_opts.force, "Overwrite an existing comparison in the folder");
+  compare->add_option("--format", compare_opts.format, "Output on stdout: table (for people), csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  compare->add_option("--threads", compare_opts.threads, "Worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::Range(1, 4096));
+  compare->add_flag("--quiet,-q", compare_opts.quiet, "No progress lines on stderr");
 
   ReportRequest report_request;
   CLI::App* report = app.add_subcommand("report", "Write one self-contained HTML report (plots embedded) of a `pzsim compare -o DIR` folder");
@@ -299,7 +226,7 @@ int main(int argc, char** argv) {
   try {
     if (run->parsed()) return cmd_run(run_opts, output, force);
     if (validate->parsed()) return cmd_validate(validate_opts, print);
-    if (compare->parsed()) return cmd_compare(compare_opts, out_dir, force);
+    if (compare->parsed()) return cmd_compare(compare_opts);
     if (report->parsed()) return write_report(report_request, &g_interrupted);
     if (evidence_cmd->parsed()) {
       evidence_opts.format = evidence_format == "csv" ? evidence::Format::csv

@@ -30,6 +30,7 @@ enum class Stream : std::uint32_t {
   kBirths = 11,
   kImportShopping = 12,
   kImportAdoption = 13,
+  kBootstrap = 14,  // resampling seeds for comparison intervals (sim/compare), never the model
 };
 
 // 128-bit product for unbiased-enough range reduction (GCC/Clang extension).

@@ -83,6 +83,9 @@ ResultFile::ResultFile(std::filesystem::path final_path, bool force, const World
   w.set_attribute("scenario_description", sc.description);
   w.set_attribute("seed", static_cast<std::int64_t>(metadata.seed));
   w.set_attribute("role", metadata.role.empty() ? std::string("run") : metadata.role);
+  std::string overrides;
+  for (const auto& o : metadata.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+  w.set_attribute("overrides", overrides);
   w.set_attribute("created_utc", utc_now_iso8601());
   w.set_attribute("sample_fraction", sc.scale.sample_fraction);
   w.set_attribute("scaling", "Firm agents stand for sample_fraction of China's trading firms and demand is scaled by "

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/io/h5.hpp"
 #include "sim/model/outputs.hpp"
@@ -16,7 +17,8 @@ struct RunMetadata {
   std::string scenario_yaml;  // fully resolved scenario
   std::string scenario_path;  // as the user named it
   std::uint64_t seed = 0;
-  std::string role;           // "policy", "counterfactual" or empty
+  std::string role;           // "policy", "counterfactual", "leave_out" or empty
+  std::vector<std::string> overrides;  // --set overrides applied to the scenario file, in order
 };
 
 class ResultFile {

@@ -3,7 +3,10 @@
 //              * clamp(local profit per firm / national profit per firm, 0.2, 5)^birth_profit_response
 // so entrepreneurship follows local profitability, zone status included. A newborn draws
 // its attributes like a founder, starts with its owner as its one worker and startup cash
-// from households (startup_cash_months of a median firm's wage bill).
+// from households (startup_cash_months of a median firm's wage bill). Its id is keyed by
+// (city, month, birth index), not by a running count, so the k-th firm born in a city in a
+// month has the same id, attributes and random streams in a policy run and its
+// counterfactual even after their birth counts elsewhere have diverged.
 #include <algorithm>
 #include <cmath>
 
@@ -40,7 +43,7 @@ void give_birth_to_firms(const World& w, State& s, MonthOutputs& out) {
     for (std::uint64_t b = 0; b < births; ++b) {
       const std::size_t slot = f.size();
       f.resize(slot + 1, w.markets);
-      draw_firm(w, s, slot, s.next_firm_id++, static_cast<std::uint32_t>(city), s.step);
+      draw_firm(w, s, slot, newborn_firm_id(city, s.step, b), static_cast<std::uint32_t>(city), s.step);
       f.employees[slot] = 1;
       price_firm(w, s, slot, s.step);
       f.cash_cny[slot] = cfg.startup_cash_months * cfg.employees_median * c.wage_cny[city];

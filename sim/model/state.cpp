@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 
 #include "sim/core/rng.hpp"
 #include "sim/model/economics.hpp"
@@ -132,6 +134,15 @@ std::vector<std::uint32_t> place_largest_first(const World& w, const FirmStore& 
 
 }  // namespace
 
+std::uint64_t newborn_firm_id(std::size_t city, int step, std::uint64_t index) {
+  const std::int64_t shifted_step = static_cast<std::int64_t>(step) + 1024;
+  if (shifted_step < 0 || shifted_step >= (1 << 12) || city >= (std::size_t{1} << 19) || index >= (1u << 16))
+    throw std::length_error("newborn firm id out of range (step " + std::to_string(step) + ", city " +
+                            std::to_string(city) + ", birth " + std::to_string(index) + ")");
+  return (std::uint64_t{1} << 47) | (static_cast<std::uint64_t>(shifted_step) << 35) |
+         (static_cast<std::uint64_t>(city) << 16) | index;
+}
+
 // Draws one new firm's attributes into slot i. Also used by births, so a firm born later is
 // drawn from the same distributions as the founding population.
 void draw_firm(const World& w, State& s, std::size_t i, std::uint64_t id, std::uint32_t city, int step) {
@@ -249,7 +260,6 @@ State initial_state(const World& w) {
       s.firms.production_city[slot] = s.firms.trader[slot] ? source[slot] : city[slot];
     }
   }
-  s.next_firm_id = n;
 
   // Exporters are the most productive firms of each sector (selection into exporting), the
   // exporter share of every sector: potential (q / c)^(sigma - 1) ranks firms within a sector

@@ -113,7 +113,6 @@ struct CityState {
 
 struct State {
   int step = 0;                                // the month being simulated
-  std::uint64_t next_firm_id = 0;
   FirmStore firms;
   ConsumerStore consumers;
   ImportShopperStore shoppers;
@@ -137,6 +136,12 @@ CityState cities_at_start(const World& world);
 // China's import shares are on their path (econ::china_share_path) and the firms' home share
 // is the scenario's (start and end of burn-in).
 void calibrate_competitors(const World& world, State& state);
+
+// Id of the `index`-th firm born in `city` at `step`: bit 47 set (founders have ids below
+// 2^47), then step + 1024 (12 bits), city (19 bits), index (16 bits). Increasing in birth
+// order (month, city, index), so slots stay in id order. Throws std::length_error when a
+// part does not fit.
+std::uint64_t newborn_firm_id(std::size_t city, int step, std::uint64_t index);
 
 // Draws a new firm's attributes into slot i (founders at step 0 and births later).
 void draw_firm(const World& world, State& state, std::size_t i, std::uint64_t id, std::uint32_t city, int step);

@@ -59,7 +59,7 @@ for word in scenario --set --seed --print; do expect_in validate_help out "$word
 
 run_pz compare_help compare --help
 expect_rc compare_help 0 "pzsim compare --help"
-for word in scenario --set --seed --threads --quiet --output-dir --force; do
+for word in scenarios --set --seeds --replications --bootstrap --by-cohort --format --threads --quiet --output-dir --force; do
   expect_in compare_help out "$word" "pzsim compare --help"
 done
 
@@ -168,22 +168,34 @@ expect_rc nodir 1 "run -o /nonexistent-dir/x.h5"
 expect_in nodir err "/nonexistent-dir/x.h5" "run -o /nonexistent-dir/x.h5: message names the path"
 
 # --- compare ----------------------------------------------------------------------------
-run_pz compare compare "$tmp/small.yaml" -q
+run_pz compare compare "$tmp/small.yaml" -q --seeds 1-2 --threads 2
 expect_rc compare 0 "compare of a small scenario"
-for row in "National" "Zone cities" "Other cities"; do
-  grep -q "^$row" "$tmp/compare.out" || { show compare >&2; fail "compare: no '$row' row"; }
+for text in "uncalibrated priors" "docs/model.md" "seeds: 1-2" "20 cities (8 real, 12 synthetic)" "a toy" \
+  "small | all 20 cities in the scenario" "small | 8 zone cities: direct effect" "small | 12 other cities: spillover" \
+  "net jobs (employment at the end)" "gross hires"; do
+  expect_in compare out "$text" "compare table"
 done
+if grep -q "^National" "$tmp/compare.out"; then show compare >&2; fail "compare labels the toy scenario 'National'"; fi
 mkdir "$tmp/cmp" || fail "cannot create $tmp/cmp"
-run_pz compare_o compare "$tmp/small.yaml" -q -o "$tmp/cmp"
+run_pz compare_o compare "$tmp/small.yaml" -q --seeds 1-2 -o "$tmp/cmp"
 expect_rc compare_o 0 "compare -o DIR"
-for f in small-policy.h5 small-counterfactual.h5; do
-  [ -s "$tmp/cmp/$f" ] || fail "compare -o DIR did not write $tmp/cmp/$f (folder holds: $(ls -A "$tmp/cmp"))"
+for f in comparison.json comparison.csv runs/small-s1.h5 runs/small-s2.h5; do
+  [ -s "$tmp/cmp/$f" ] || fail "compare -o DIR did not write $tmp/cmp/$f (folder holds: $(ls -A "$tmp/cmp" "$tmp/cmp/runs"))"
 done
-sums=$(cd "$tmp/cmp" && sha256sum small-policy.h5 small-counterfactual.h5)
-run_pz compare_o2 compare "$tmp/small.yaml" -q --seed 99 -o "$tmp/cmp"
+[ "$(compgen -G "$tmp/cmp/runs/counterfactual-*-s2.h5" | wc -l)" -eq 1 ] ||
+  fail "compare -o DIR: expected one counterfactual file for seed 2, found: $(ls "$tmp/cmp/runs")"
+sums=$(cd "$tmp/cmp" && sha256sum comparison.json runs/*.h5)
+run_pz compare_o2 compare "$tmp/small.yaml" -q --seeds 1-2 -o "$tmp/cmp"
 expect_rc compare_o2 2 "second compare -o DIR without --force"
-[ "$(cd "$tmp/cmp" && sha256sum small-policy.h5 small-counterfactual.h5)" = "$sums" ] ||
+[ "$(cd "$tmp/cmp" && sha256sum comparison.json runs/*.h5)" = "$sums" ] ||
   fail "second compare -o DIR without --force changed the existing files"
-[ "$(ls -A "$tmp/cmp" | wc -l)" -eq 2 ] || fail "refused compare left extra files: $(ls -A "$tmp/cmp")"
+[ "$(ls -A "$tmp/cmp/runs" | wc -l)" -eq 4 ] || fail "refused compare left extra files: $(ls -A "$tmp/cmp/runs")"
+run_pz compare_both compare "$tmp/small.yaml" -q --seeds 1-2 --replications 2
+expect_rc compare_both 2 "compare with --seeds and --replications"
+run_pz compare_badseeds compare "$tmp/small.yaml" -q --seeds 3-1
+expect_rc compare_badseeds 2 "compare --seeds 3-1"
+expect_in compare_badseeds err "backwards" "compare --seeds 3-1 message"
+run_pz compare_format compare "$tmp/small.yaml" -q --format xml
+expect_rc compare_format 2 "compare --format xml"
 
 echo "cli.sh: all checks passed"

@@ -70,12 +70,14 @@ for sig in TERM INT; do
   echo "run, SIG$sig: exit 1, no output, no temporary file"
 done
 
-# compare -o DIR writes DIR/long-policy.h5 and DIR/long-counterfactual.h5; stopped, it leaves neither.
+# compare -o DIR writes DIR/runs/<label>-s<seed>.h5 and then DIR/comparison.json; stopped during
+# its first run, it leaves no temporary file and no comparison.json (runs that completed are
+# whole result files and stay). --threads 1: one run at a time, so the first is interrupted.
 mkdir "$tmp/compare" || fail "cannot create $tmp/compare"
-"$PZSIM" compare "$tmp/long.yaml" -q -o "$tmp/compare" >"$tmp/compare.out" 2>"$tmp/compare.err" &
+"$PZSIM" compare "$tmp/long.yaml" -q --seeds 1-2 --threads 1 -o "$tmp/compare" >"$tmp/compare.out" 2>"$tmp/compare.err" &
 pid=$!
-stop_and_check compare TERM "$tmp/compare/long-policy.h5"
-[ -z "$(ls -A "$tmp/compare")" ] || fail "compare round: files left after SIGTERM: $(ls -A "$tmp/compare")"
-echo "compare -o, SIGTERM: exit 1, no output, no temporary files"
-
-echo "interrupt.sh: all checks passed"
+stop_and_check compare TERM "$tmp/compare/runs/long-s1.h5"
+[ -e "$tmp/compare/comparison.json" ] && fail "compare round: comparison.json written after SIGTERM"
+left=$(find "$tmp/compare" -name '*.tmp-*')
+[ -z "$left" ] || fail "compare round: temporary files left after SIGTERM: $left"
+echo "compare -o, SIGTERM: exit 1, no comparison, no temporary files"

@@ -21,7 +21,7 @@ using TempDir = pzsim::testing::ScratchDir;
 // Runs the scenario into `file` and keeps every month's outputs.
 std::vector<MonthOutputs> run_into(const LoadedScenario& loaded, const fs::path& file, bool force = false) {
   const World world = build_world(loaded.scenario, loaded.scenario.run.seed);
-  ResultFile result(file, force, world, RunMetadata{loaded.resolved_yaml, loaded.path, loaded.scenario.run.seed, "run"});
+  ResultFile result(file, force, world, RunMetadata{loaded.resolved_yaml, loaded.path, loaded.scenario.run.seed, "run", {}});
   std::vector<MonthOutputs> months;
   run_simulation(loaded.scenario, loaded.scenario.run.seed, [&](const World& w, const State& s, const MonthOutputs& out) {
     result.append_month(w, s, out);
@@ -124,7 +124,7 @@ TEST_CASE("an uncommitted result file is removed and never renamed", "[io]") {
   const World world = build_world(loaded.scenario, 1);
   fs::path temp;
   {
-    ResultFile result(file, false, world, RunMetadata{loaded.resolved_yaml, loaded.path, 1, "run"});
+    ResultFile result(file, false, world, RunMetadata{loaded.resolved_yaml, loaded.path, 1, "run", {}});
     temp = result.temp_path();
     CHECK(fs::exists(temp));
     CHECK_FALSE(fs::exists(file));

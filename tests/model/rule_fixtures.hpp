@@ -73,7 +73,6 @@ inline State blank_state(const World& w, std::size_t firms) {
     s.firms.quality[i] = 1.0;
     for (int m = 0; m < w.markets; ++m) s.firms.gross_wedge[econ::market_index(w, i, m)] = 1.0;
   }
-  s.next_firm_id = firms;
 
   const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);

@@ -1,0 +1,155 @@
+#include "sim/run/run.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include "sim/core/error.hpp"
+#include "sim/io/result_file.hpp"
+#include "sim/model/simulation.hpp"
+
+namespace pzsim {
+
+using WallClock = std::chrono::steady_clock;
+
+RunResult execute_run(const RunRequest& request, const std::atomic<bool>* cancel, const MonthProgress& progress) {
+  const Scenario& sc = *request.scenario;
+  RunResult result;
+  const World world = build_world(sc, request.seed);
+  result.series = CitySeries(world);
+  std::optional<ResultFile> file;
+  if (request.output)
+    file.emplace(*request.output, request.force, world,
+                 RunMetadata{request.scenario_yaml, request.scenario_path, request.seed, request.role, request.overrides});
+  const auto start = WallClock::now();
+  run_simulation(
+      sc, request.seed,
+      [&](const World& w, const State& state, const MonthOutputs& out) {
+        if (file) file->append_month(w, state, out);
+        result.series.add_month(w, state.step, out);
+        if (progress) progress(state.step + 1, w.clock.at(state.step).str());
+      },
+      cancel);
+  result.wall_seconds = std::chrono::duration<double>(WallClock::now() - start).count();
+  if (file) {
+    file->commit(result.wall_seconds);
+    result.file = file->final_path();
+  }
+  return result;
+}
+
+RunResult run_with_threads(const RunRequest& request, int threads, const std::atomic<bool>* cancel, const MonthProgress& progress) {
+  check_memory(*request.scenario);
+  oneapi::tbb::task_arena arena(threads > 0 ? threads : oneapi::tbb::task_arena::automatic);
+  RunResult result;
+  arena.execute([&] { result = execute_run(request, cancel, progress); });
+  return result;
+}
+
+std::vector<RunResult> execute_runs(const std::vector<RunRequest>& requests, int threads, const std::atomic<bool>* cancel,
+                                    const std::function<void(std::size_t, const RunResult&)>& on_done) {
+  std::vector<RunResult> results(requests.size());
+  if (requests.empty()) return results;
+  oneapi::tbb::task_arena arena(threads > 0 ? threads : oneapi::tbb::task_arena::automatic);
+  // As many runs at once as there are threads and as fit in memory (the largest run decides).
+  std::uintmax_t largest = 0;
+  for (const auto& r : requests) {
+    check_memory(*r.scenario);
+    largest = std::max(largest, estimate_memory_bytes(*r.scenario));
+  }
+  const std::uintmax_t fit = std::max<std::uintmax_t>(1, available_memory_bytes() / std::max<std::uintmax_t>(1, largest));
+  const std::size_t at_once =
+      static_cast<std::size_t>(std::min<std::uintmax_t>({static_cast<std::uintmax_t>(arena.max_concurrency()), fit, requests.size()}));
+
+  // A failure stops the other runs at their next month; the first error is rethrown.
+  std::atomic<bool> stop{false};
+  std::exception_ptr first_error;
+  std::mutex mutex;
+  const auto run_one = [&](std::size_t i) {
+    try {
+      // One flag to poll: mirror the caller's flag into `stop` from the progress callback.
+      results[i] = execute_run(requests[i], &stop, [&](int, const std::string&) {
+        if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) stop.store(true);
+      });
+      std::lock_guard<std::mutex> lock(mutex);
+      if (on_done) on_done(i, results[i]);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!first_error) first_error = std::current_exception();
+      stop.store(true);
+    }
+  };
+  arena.execute([&] {
+    // Runs are handed out in request order in `at_once` lanes; a lane takes the next run
+    // when its current one ends. The assignment does not change any result.
+    std::atomic<std::size_t> next{0};
+    oneapi::tbb::parallel_for(std::size_t{0}, at_once, [&](std::size_t) {
+      for (std::size_t i = next++; i < requests.size(); i = next++) {
+        if (stop.load() || (cancel != nullptr && cancel->load())) break;
+        run_one(i);
+      }
+    });
+  });
+  if (first_error) std::rethrow_exception(first_error);
+  if (cancel != nullptr && cancel->load()) throw RunCancelled{};
+  return results;
+}
+
+std::uintmax_t estimate_memory_bytes(const Scenario& sc) {
+  const std::uintmax_t markets = sc.destinations.size() * kChannels;
+  // Firms grow by births over a run; allow for three times the founders.
+  const std::uintmax_t firms = 3u * static_cast<std::uintmax_t>(sc.firms.count);
+  const std::uintmax_t consumers = static_cast<std::uintmax_t>(sc.consumers.agents_per_destination) * sc.destinations.size() +
+                                   static_cast<std::uintmax_t>(sc.import_side.agents_per_city) * sc.cities.list.size();
+  // The per-city monthly series kept for comparisons.
+  const std::uintmax_t series = series_catalog().size() * sc.cities.list.size() * static_cast<std::uintmax_t>(sc.run.months) * 8u;
+  return firms * (200 + markets * 60) + consumers * 32 + series + (64u << 20);
+}
+
+std::uintmax_t available_memory_bytes() {
+  std::FILE* f = std::fopen("/proc/meminfo", "r");
+  if (!f) return UINTMAX_MAX;
+  char key[64];
+  unsigned long long kb = 0;
+  std::uintmax_t result = UINTMAX_MAX;
+  while (std::fscanf(f, "%63s %llu kB\n", key, &kb) == 2)
+    if (std::string(key) == "MemAvailable:") result = static_cast<std::uintmax_t>(kb) * 1024u;
+  std::fclose(f);
+  return result;
+}
+
+void check_memory(const Scenario& sc) {
+  const std::uintmax_t needed = estimate_memory_bytes(sc), available = available_memory_bytes();
+  if (needed > available)
+    throw IoError("the run needs about " + std::to_string(needed >> 20) + " MiB of memory and " +
+                  std::to_string(available >> 20) + " MiB are available; reduce firms.count or consumers.agents_per_destination");
+}
+
+ProgressBar::ProgressBar(bool enabled, int total, std::string label)
+    : enabled_(enabled && ::isatty(STDERR_FILENO) != 0), total_(total), label_(std::move(label)), start_(WallClock::now()) {}
+
+void ProgressBar::update(int done, const std::string& month) {
+  if (!enabled_) return;
+  const double elapsed = std::chrono::duration<double>(WallClock::now() - start_).count();
+  if (elapsed < 1.0) return;
+  const double fraction = static_cast<double>(done) / total_;
+  const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : 0.0;
+  const int width = 30, filled = static_cast<int>(fraction * width);
+  std::fprintf(stderr, "\r%s [%s%s] %3.0f%% %s ETA %4.0fs ", label_.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
+               std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), 100.0 * fraction, month.c_str(), eta);
+  shown_ = true;
+}
+
+void ProgressBar::clear() {
+  if (shown_) std::fprintf(stderr, "\r%*s\r", 80, "");
+  shown_ = false;
+}
+
+ProgressBar::~ProgressBar() { clear(); }
+
+}  // namespace pzsim

@@ -1,0 +1,42 @@
+#pragma once
+// Scenario files for the compare tests: a five-city scenario (two zones) and variants that
+// differ only in zone settings (so they share its counterfactual) or in something else.
+#include <string>
+
+#include "tests/support/test_support.hpp"
+
+namespace pzsim::testing {
+
+// Writes a.yaml (zones A 2015-01, B 2015-06), instruments.yaml (one instrument), rule.yaml
+// (inland_first rule), firms.yaml (more firms: another counterfactual) into `dir`.
+inline void write_compare_scenarios(const ScratchDir& dir) {
+  dir.write("a.yaml", R"(description: "compare test scenario"
+run: {start: 2014-01, months: 24, seed: 3, burn_in_months: 6}
+scale: {sample_fraction: 0.002}
+firms: {count: 1200}
+consumers: {agents_per_destination: 1200}
+import_side: {agents_per_city: 100}
+cities:
+  list:
+    - {name: A, province: P, region: east, coastal: true}
+    - {name: B, province: Q, region: central, coastal: false}
+  synthetic: {count: 3}
+zones:
+  selection: list
+  list: [{city: A, approval: 2015-01}, {city: B, approval: 2015-06}]
+)");
+  dir.write("instruments.yaml", R"(extends: a.yaml
+description: "one instrument"
+zones: {information: {strength: 0}, administration: {strength: 0}, enforcement: {strength: 0.5, ramp_months: 3}}
+)");
+  dir.write("rule.yaml", R"(extends: a.yaml
+description: "inland first"
+zones: {selection: inland_first, list: [], top_k: 2, rule_start: 2014-06, rule_batch_size: 1, rule_interval_months: 6}
+)");
+  dir.write("firms.yaml", R"(extends: a.yaml
+description: "more firms"
+firms: {count: 1300}
+)");
+}
+
+}  // namespace pzsim::testing

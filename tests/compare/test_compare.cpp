@@ -1,0 +1,152 @@
+// sim/compare: shared counterfactuals run once, estimands add up (national = zone cities +
+// other cities), settings reset in the counterfactual change nothing, the done-when
+// scenarios share one counterfactual, seed lists parse.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <map>
+
+#include "sim/compare/compare.hpp"
+#include "sim/compare/counterfactual.hpp"
+#include "sim/compare/estimands.hpp"
+#include "sim/run/run.hpp"
+#include "sim/scenario/load.hpp"
+#include "tests/compare/compare_fixtures.hpp"
+
+using namespace pzsim;
+using namespace pzsim::testing;
+
+namespace {
+
+const ComparisonRow& row(const Comparison& c, const std::string& scenario, const std::string& estimand, const std::string& metric) {
+  for (const auto& r : c.rows)
+    if (r.scenario == scenario && r.estimand == estimand && r.metric == metric) return r;
+  FAIL("no row " << scenario << " " << estimand << " " << metric);
+  throw;
+}
+
+bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); }
+
+}  // namespace
+
+TEST_CASE("compare: scenarios that differ only in zone settings share one counterfactual, run once per seed", "[compare]") {
+  ScratchDir dir;
+  write_compare_scenarios(dir);
+  CompareRequest request;
+  for (const char* f : {"a.yaml", "instruments.yaml", "rule.yaml", "firms.yaml"}) request.scenario_paths.push_back((dir.path() / f).string());
+  request.seeds = {1, 2};
+  request.threads = 2;
+  const Comparison c = run_comparison(request, nullptr);
+  // 4 policy runs and 2 distinct counterfactuals (a, instruments and rule share one), per seed.
+  std::map<std::string, int> by_role;
+  for (const auto& r : c.runs) ++by_role[r.role];
+  CHECK(c.runs.size() == 12);
+  CHECK(by_role["policy"] == 8);
+  CHECK(by_role["counterfactual"] == 4);
+  REQUIRE(c.scenarios.size() == 4);
+  CHECK(c.scenarios[0].counterfactual == c.scenarios[1].counterfactual);
+  CHECK(c.scenarios[0].counterfactual == c.scenarios[2].counterfactual);
+  CHECK(c.scenarios[0].counterfactual != c.scenarios[3].counterfactual);
+  CHECK(c.scenarios[0].counterfactual.rfind("counterfactual-", 0) == 0);
+  CHECK(c.scenarios[0].cities.total == 5);
+  CHECK(c.scenarios[0].cities.synthetic == 3);
+  // The shared counterfactual enters each scenario's rows: equal counterfactual means.
+  CHECK(row(c, "a", "national", "net_jobs_end").counterfactual_mean == row(c, "rule", "national", "net_jobs_end").counterfactual_mean);
+  CHECK(row(c, "a", "national", "net_jobs_end").counterfactual_mean != row(c, "firms", "national", "net_jobs_end").counterfactual_mean);
+}
+
+TEST_CASE("compare: national rows equal zone plus other cities, coastal + inland and the regions add up to zone cities", "[compare]") {
+  ScratchDir dir;
+  write_compare_scenarios(dir);
+  CompareRequest request;
+  request.scenario_paths = {(dir.path() / "a.yaml").string()};
+  request.seeds = {1, 2, 3};
+  request.threads = 2;
+  const Comparison c = run_comparison(request, nullptr);
+  int checked = 0;
+  for (const Metric& m : metric_catalog()) {
+    const auto& national = row(c, "a", "national", m.name);
+    const auto& direct = row(c, "a", "direct", m.name);
+    const auto& spillover = row(c, "a", "spillover", m.name);
+    const auto& coastal = row(c, "a", "coastal", m.name);
+    const auto& inland = row(c, "a", "inland", m.name);
+    const auto& east = row(c, "a", "region:east", m.name);
+    const auto& central = row(c, "a", "region:central", m.name);
+    INFO(m.name);
+    CHECK(close(national.policy_mean, direct.policy_mean + spillover.policy_mean));
+    CHECK(close(national.counterfactual_mean, direct.counterfactual_mean + spillover.counterfactual_mean));
+    REQUIRE(national.per_seed.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+      CHECK(close(national.per_seed[i], direct.per_seed[i] + spillover.per_seed[i]));
+      CHECK(close(direct.per_seed[i], coastal.per_seed[i] + inland.per_seed[i]));
+      CHECK(close(direct.per_seed[i], east.per_seed[i] + central.per_seed[i]));
+    }
+    CHECK(close(national.effect.mean, direct.effect.mean + spillover.effect.mean));
+    ++checked;
+  }
+  CHECK(checked >= 10);
+  // Not vacuous: the zones move exports in zone cities.
+  CHECK(row(c, "a", "direct", "exports_cbec_usd").effect.mean != 0.0);
+}
+
+TEST_CASE("compare: the settings the counterfactual resets act only through zones", "[compare]") {
+  // Without zones, a scenario keeping another rollout's zone-only settings runs exactly like
+  // the canonical counterfactual (so sharing it is exact, not an approximation).
+  ScratchDir dir;
+  write_compare_scenarios(dir);
+  for (const char* f : {"instruments.yaml", "rule.yaml"}) {
+    const LoadedScenario loaded = load_scenario(dir.path() / f);
+    Scenario raw = loaded.scenario;  // zones removed, nothing reset
+    raw.zones.selection = ZoneSelection::none;
+    raw.zones.list.clear();
+    raw.zones.initial_effectiveness = 0.9;
+    raw.zones.learning_months = 3.0;
+    const Scenario canonical = counterfactual_of(loaded.scenario);
+    REQUIRE(canonical_text(raw) != canonical_text(canonical));
+    RunRequest a, b;
+    a.scenario = std::make_shared<const Scenario>(raw);
+    b.scenario = std::make_shared<const Scenario>(canonical);
+    a.seed = b.seed = 5;
+    const auto results = execute_runs({a, b}, 2, nullptr);
+    for (const auto& spec : series_catalog()) {
+      INFO(f << ": " << spec.name);
+      CHECK(results[0].series.series(spec.name) == results[1].series.series(spec.name));
+    }
+  }
+}
+
+TEST_CASE("compare: the four rollouts of the done-when check resolve to one counterfactual", "[compare]") {
+  std::string first;
+  for (const char* f : {"historical.yaml", "inland-first.yaml", "all-at-once-2016.yaml", "financial-only.yaml"}) {
+    const LoadedScenario loaded = load_scenario(std::filesystem::path(PZSIM_SOURCE_DIR) / "scenarios" / f);
+    const std::string text = canonical_text(counterfactual_of(loaded.scenario));
+    INFO(f);
+    if (first.empty()) first = text;
+    CHECK(text == first);
+  }
+}
+
+TEST_CASE("compare: leave-one-batch-out removes exactly one batch, whatever the selection rule", "[compare]") {
+  ScratchDir dir;
+  write_compare_scenarios(dir);
+  const LoadedScenario rule = load_scenario(dir.path() / "rule.yaml");
+  const auto batches = zone_batches(rule.scenario);
+  REQUIRE(batches.size() == 2);  // batch size 1, every 6 months from 2014-06
+  CHECK(batches[0].first == Month::of(2014, 6));
+  CHECK(batches[1].first == Month::of(2014, 12));
+  const Scenario without = without_batch(rule.scenario, batches[0].first);
+  const auto left = select_zones(without);
+  REQUIRE(left.size() == 1);
+  CHECK(left[0].second == Month::of(2014, 12));
+  CHECK(left[0].first == batches[1].second[0]);
+}
+
+TEST_CASE("compare: seed lists", "[compare]") {
+  CHECK(parse_seed_list("1-5") == std::vector<std::uint64_t>{1, 2, 3, 4, 5});
+  CHECK(parse_seed_list("7") == std::vector<std::uint64_t>{7});
+  CHECK(parse_seed_list("1,4,8-10") == std::vector<std::uint64_t>{1, 4, 8, 9, 10});
+  CHECK(input_error_of([] { parse_seed_list("1-3,2"); }).find("twice") != std::string::npos);
+  CHECK(input_error_of([] { parse_seed_list("5-1"); }).find("backwards") != std::string::npos);
+  CHECK(input_error_of([] { parse_seed_list("a"); }).find("not a seed") != std::string::npos);
+  CHECK(input_error_of([] { parse_seed_list(""); }).find("not a seed") != std::string::npos);
+}
