@@ -33,6 +33,7 @@ struct CompareOptions {
   std::vector<std::string> scenarios;
   std::vector<std::string> overrides;
   std::string seeds;
+  std::optional<std::uint64_t> seed;
   int replications = 0;
   bool bootstrap = false;
   bool by_cohort = false;
@@ -93,8 +94,11 @@ int cmd_compare(const CompareOptions& o) {
   CompareRequest request;
   request.scenario_paths = o.scenarios;
   request.overrides = o.overrides;
-  if (!o.seeds.empty() && o.replications > 0) throw InputError("give --seeds or --replications, not both");
-  request.seeds = !o.seeds.empty() ? parse_seed_list(o.seeds) : parse_seed_list("1-" + std::to_string(o.replications > 0 ? o.replications : 5));
+  if (!o.seeds.empty() + (o.replications > 0) + o.seed.has_value() > 1)
+    throw InputError("give only one of --seeds, --replications and --seed");
+  request.seeds = o.seed                ? std::vector<std::uint64_t>{*o.seed}
+                  : !o.seeds.empty()    ? parse_seed_list(o.seeds)
+                                        : parse_seed_list("1-" + std::to_string(o.replications > 0 ? o.replications : 5));
   request.method = o.bootstrap ? IntervalMethod::bootstrap : IntervalMethod::paired_t;
   request.by_cohort = o.by_cohort;
   if (!o.out_dir.empty()) request.out_dir = o.out_dir;
@@ -170,6 +174,7 @@ int main(int argc, char** argv) {
       ->take_all()
       ->allow_extra_args(false);
   compare->add_option("--seeds", compare_opts.seeds, "Seeds, e.g. 1-20 or 1,4,7-9 (default 1-5); runs are paired by seed");
+  compare->add_option("--seed", compare_opts.seed, "One seed (same as --seeds S; no interval)");
   compare->add_option("--replications", compare_opts.replications, "Seeds 1..N (instead of --seeds)")->check(CLI::Range(1, 100000));
   compare->add_flag("--bootstrap", compare_opts.bootstrap, "Bootstrap percentile intervals (fixed resampling seed) instead of paired t");
   compare->add_flag("--by-cohort", compare_opts.by_cohort,

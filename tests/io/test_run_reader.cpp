@@ -26,7 +26,7 @@ struct WrittenRun {
 
 WrittenRun write_run(const LoadedScenario& loaded, const fs::path& file, const std::string& role) {
   const World world = build_world(loaded.scenario, loaded.scenario.run.seed);
-  ResultFile result(file, false, world, RunMetadata{loaded.resolved_yaml, loaded.path, loaded.scenario.run.seed, role});
+  ResultFile result(file, false, world, RunMetadata{loaded.resolved_yaml, loaded.path, loaded.scenario.run.seed, role, {}});
   WrittenRun run;
   run_simulation(loaded.scenario, loaded.scenario.run.seed, [&](const World& w, const State& s, const MonthOutputs& out) {
     result.append_month(w, s, out);
