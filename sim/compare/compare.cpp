@@ -193,10 +193,24 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
       }
       result.rows.insert(result.rows.end(), rows.begin(), rows.end());
     }
+    for (const auto& group : estimand_groups(*plan.policy))
+      if (group.estimand == "direct") {
+        auto parts = decomposition_rows(plan.info.name, *plan.policy, policy, counterfactual, group.member, request.method);
+        result.rows.insert(result.rows.end(), parts.begin(), parts.end());
+      }
     // Leave-one-batch-out: the full rollout against the rollout without the batch, all cities.
     const std::vector<std::uint8_t> all(plan.policy->cities.list.size(), 1);
     for (const auto& [month, run] : plan.leave_out_runs) {
-      auto rows = effect_rows(plan.info.name, "cohort:" + month.str(), *plan.policy, policy, series_of(run), all, request.method);
+      const std::string estimand = "cohort:" + month.str();
+      auto rows = effect_rows(plan.info.name, estimand, *plan.policy, policy, series_of(run), all, request.method);
+      std::vector<std::uint8_t> batch(all.size(), 0);
+      for (const auto& [m, cities] : zone_batches(*plan.policy))
+        if (m == month)
+          for (int c : cities) batch[static_cast<std::size_t>(c)] = 1;
+      const Clock clock{plan.policy->run.start, plan.policy->run.months};
+      auto events = event_time_rows(plan.info.name, estimand, *plan.policy, policy, series_of(run), batch, clock.step_of(month),
+                                    request.method);
+      rows.insert(rows.end(), events.begin(), events.end());
       result.rows.insert(result.rows.end(), rows.begin(), rows.end());
     }
   }

@@ -1,5 +1,6 @@
 #include "sim/compare/estimands.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -161,6 +162,118 @@ std::vector<ComparisonRow> effect_rows(const std::string& scenario, const std::s
     row.effect_pct_mean = row.counterfactual_mean != 0.0 && !fiscal ? 100.0 * row.effect.mean / row.counterfactual_mean : kNaN;
     row.contains_zero = !row.effect.defined() || row.effect.contains(0.0);
     rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+namespace {
+
+using RunValue = std::function<double(const CitySeries&)>;
+
+// A row from a per-run value: policy and counterfactual means, the per-seed effect and its interval.
+ComparisonRow row_of(const std::string& scenario, const std::string& estimand, const std::string& metric, const std::string& unit,
+                     const RunValue& value, const std::vector<const CitySeries*>& policy,
+                     const std::vector<const CitySeries*>& counterfactual, IntervalMethod method) {
+  ComparisonRow row;
+  row.scenario = scenario;
+  row.estimand = estimand;
+  row.metric = metric;
+  row.unit = unit;
+  std::vector<double> p, c;
+  for (std::size_t i = 0; i < policy.size(); ++i) {
+    p.push_back(value(*policy[i]));
+    c.push_back(value(*counterfactual[i]));
+    row.per_seed.push_back(p.back() - c.back());
+  }
+  row.policy_mean = mean_of(p);
+  row.counterfactual_mean = mean_of(c);
+  row.effect = mean_interval(row.per_seed, method);
+  row.effect_pct_mean = kNaN;
+  row.contains_zero = !row.effect.defined() || row.effect.contains(0.0);
+  return row;
+}
+
+// A row whose per-seed effect is given (the remainder and residual parts).
+ComparisonRow row_of_effects(const ComparisonRow& like, const std::string& estimand, std::vector<double> effects,
+                             IntervalMethod method) {
+  ComparisonRow row = like;
+  row.estimand = estimand;
+  row.policy_mean = row.counterfactual_mean = kNaN;
+  row.per_seed = std::move(effects);
+  row.effect = mean_interval(row.per_seed, method);
+  row.contains_zero = !row.effect.defined() || row.effect.contains(0.0);
+  return row;
+}
+
+}  // namespace
+
+std::vector<ComparisonRow> decomposition_rows(const std::string& scenario, const Scenario& sc,
+                                              const std::vector<const CitySeries*>& policy,
+                                              const std::vector<const CitySeries*>& counterfactual,
+                                              const std::vector<std::uint8_t>& zone, IntervalMethod method) {
+  std::vector<std::uint8_t> other(zone.size());
+  for (std::size_t c = 0; c < zone.size(); ++c) other[c] = 1 - zone[c];
+  const double to_national = 1.0 / sc.scale.sample_fraction;
+  const auto run = [&](const CitySeries& s, const char* name, const std::vector<std::uint8_t>& g) {
+    return whole_run(s, name, g) * to_national;
+  };
+  const auto end = [&](const CitySeries& s, const char* name) { return at_end(s, name, zone) * to_national; };
+  std::vector<ComparisonRow> rows;
+
+  // Recorded CBEC exports of zone cities.
+  const char* exports = "exports_cbec_recorded_usd";
+  const std::vector<std::pair<const char*, RunValue>> export_parts = {
+      {"relabelling", [&](const CitySeries& s) { return run(s, "exports_cbec_recorded_usd", zone) - run(s, "exports_cbec_usd", zone); }},
+      {"relocation", [&](const CitySeries& s) { return run(s, "exports_cbec_relocated_usd", zone); }},
+      {"births", [&](const CitySeries& s) { return run(s, "exports_cbec_born_usd", zone); }},
+      {"channel_switching",
+       [&](const CitySeries& s) {
+         return -(run(s, "exports_general_usd", zone) - run(s, "exports_general_relocated_usd", zone) -
+                  run(s, "exports_general_born_usd", zone));
+       }},
+      {"business_stealing",
+       [&](const CitySeries& s) { return -run(s, "exports_cbec_usd", other) - run(s, "exports_cbec_relocated_usd", zone); }},
+  };
+  const ComparisonRow total = row_of(scenario, "direct", exports, "USD",
+                                     [&](const CitySeries& s) { return run(s, exports, zone); }, policy, counterfactual, method);
+  std::vector<double> remainder = total.per_seed;
+  for (const auto& [part, value] : export_parts) {
+    rows.push_back(row_of(scenario, std::string("decomposition:") + part, exports, "USD", value, policy, counterfactual, method));
+    for (std::size_t i = 0; i < remainder.size(); ++i) remainder[i] -= rows.back().per_seed[i];
+  }
+  rows.push_back(row_of_effects(rows.back(), "decomposition:market_expansion", remainder, method));
+
+  // Employment of zone cities at the end: every part measured, the residual is a check.
+  const char* jobs = "net_jobs_end";
+  const std::vector<std::pair<const char*, RunValue>> job_parts = {
+      {"relocation", [&](const CitySeries& s) { return end(s, "firm_jobs_relocated"); }},
+      {"births", [&](const CitySeries& s) { return end(s, "firm_jobs_born"); }},
+      {"incumbent_firms",
+       [&](const CitySeries& s) { return end(s, "firm_employment") - end(s, "firm_jobs_relocated") - end(s, "firm_jobs_born"); }},
+      {"services_and_suppliers", [&](const CitySeries& s) { return end(s, "services_jobs") + end(s, "supplier_jobs"); }},
+      {"labour_crowding_out", [&](const CitySeries& s) { return end(s, "other_jobs"); }},
+  };
+  const ComparisonRow job_total = row_of(scenario, "direct", jobs, "jobs", [&](const CitySeries& s) { return end(s, "employment"); },
+                                         policy, counterfactual, method);
+  std::vector<double> residual = job_total.per_seed;
+  for (const auto& [part, value] : job_parts) {
+    rows.push_back(row_of(scenario, std::string("decomposition:") + part, jobs, "jobs", value, policy, counterfactual, method));
+    for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= rows.back().per_seed[i];
+  }
+  rows.push_back(row_of_effects(rows.back(), "decomposition:residual", residual, method));
+  return rows;
+}
+
+std::vector<ComparisonRow> event_time_rows(const std::string& scenario, const std::string& estimand, const Scenario& sc,
+                                           const std::vector<const CitySeries*>& full, const std::vector<const CitySeries*>& without,
+                                           const std::vector<std::uint8_t>& batch, int approval_step, IntervalMethod method) {
+  std::vector<ComparisonRow> rows;
+  const int first = std::max(0, approval_step);
+  for (int k = 0; first + 12 * (k + 1) <= sc.run.months; ++k) {
+    const int a = first + 12 * k, b = a + 11;
+    rows.push_back(row_of(scenario, estimand, "exports_cbec_usd_event_year_" + std::to_string(k), "USD",
+                          [&](const CitySeries& s) { return sum_over(s, "exports_cbec_usd", batch, a, b) / sc.scale.sample_fraction; },
+                          full, without, method));
   }
   return rows;
 }

@@ -42,6 +42,23 @@ std::vector<ComparisonRow> effect_rows(const std::string& scenario, const std::s
                                        const std::vector<const CitySeries*>& counterfactual,
                                        const std::vector<std::uint8_t>& member, IntervalMethod method);
 
+// Decomposition of the zone-city gain (docs/compare.md), rows "decomposition:<part>":
+// recorded CBEC exports (metric exports_cbec_recorded_usd) into relabelling, relocation,
+// births, channel_switching, business_stealing and market_expansion (the remainder), and
+// employment at the end (metric net_jobs_end) into relocation, births, incumbent_firms,
+// services_and_suppliers and labour_crowding_out, with a residual row (total minus parts).
+std::vector<ComparisonRow> decomposition_rows(const std::string& scenario, const Scenario& policy_scenario,
+                                              const std::vector<const CitySeries*>& policy,
+                                              const std::vector<const CitySeries*>& counterfactual,
+                                              const std::vector<std::uint8_t>& zone, IntervalMethod method);
+
+// Event-time effects of one batch (leave-one-batch-out): CBEC exports by real channel of the
+// batch's cities in each 12-month year from approval (metric exports_cbec_usd_event_year_<k>,
+// k = 0, 1, ... while the year ends inside the run), full rollout minus the rollout without it.
+std::vector<ComparisonRow> event_time_rows(const std::string& scenario, const std::string& estimand, const Scenario& policy_scenario,
+                                           const std::vector<const CitySeries*>& full, const std::vector<const CitySeries*>& without,
+                                           const std::vector<std::uint8_t>& batch, int approval_step, IntervalMethod method);
+
 // Fiscal cost per net job and per USD of net exports (national), from the rows already made:
 // ratio of mean effects with a delta-method or bootstrap interval; n/a when the
 // denominator's interval contains 0.

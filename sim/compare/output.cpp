@@ -100,6 +100,8 @@ std::string csv_field(const std::string& s) {
 std::string metric_label(const std::string& name) {
   for (const auto& m : metric_catalog())
     if (m.name == name) return m.label;
+  if (name.rfind("exports_cbec_usd_event_year_", 0) == 0)
+    return "CBEC exports of the batch's cities, year " + name.substr(28) + " from approval";
   if (name == "fiscal_cost_gross_per_net_job") return "gross fiscal cost per net job";
   if (name == "fiscal_cost_net_per_net_job") return "net fiscal cost per net job";
   if (name == "fiscal_cost_gross_per_usd_net_exports") return "gross fiscal cost per USD of net exports";
@@ -135,9 +137,11 @@ std::string format_table(const Comparison& c) {
   line("  units: national (sample totals / sample_fraction); effect = policy - counterfactual, mean over seeds [interval]");
   std::string scenario, estimand;
   for (const auto& r : c.rows) {
-    if (r.scenario != scenario || r.estimand != estimand) {
+    const bool part = r.estimand.rfind("decomposition:", 0) == 0;
+    const std::string block = part ? "decomposition" : r.estimand;
+    if (r.scenario != scenario || block != estimand) {
       scenario = r.scenario;
-      estimand = r.estimand;
+      estimand = block;
       std::string title = r.estimand;
       for (const auto& s : c.scenarios)
         if (s.name == r.scenario) {
@@ -147,6 +151,7 @@ std::string format_table(const Comparison& c) {
           if (r.estimand == "coastal") title = "coastal zone cities";
           if (r.estimand == "inland") title = "inland zone cities";
           if (r.estimand.rfind("region:", 0) == 0) title = "zone cities, " + r.estimand.substr(7) + " region";
+          if (part) title = "decomposition of the zone-city gain (docs/compare.md)";
           if (r.estimand.rfind("cohort:", 0) == 0) title = "cohort " + r.estimand.substr(7) + " (full rollout against the rollout without it, all cities)";
         }
       line("");
@@ -166,7 +171,9 @@ std::string format_table(const Comparison& c) {
     }
     const std::string pct = std::isfinite(r.effect_pct_mean) ? fmt("%+.2f%%", r.effect_pct_mean) : "";
     char buf[400];
-    std::snprintf(buf, sizeof buf, "  %-52s %30s %9s", metric_label(r.metric).c_str(), effect.c_str(), pct.c_str());
+    const std::string label = part ? r.estimand.substr(14) + (r.metric == "net_jobs_end" ? " (jobs at the end)" : " (recorded CBEC exports)")
+                                   : metric_label(r.metric);
+    std::snprintf(buf, sizeof buf, "  %-52s %30s %9s", label.c_str(), effect.c_str(), pct.c_str());
     line(buf);
   }
   return t;

@@ -142,6 +142,10 @@ void calibrate_competitors(const World& world, State& state);
 // order (month, city, index), so slots stay in id order. Throws std::length_error when a
 // part does not fit.
 std::uint64_t newborn_firm_id(std::size_t city, int step, std::uint64_t index);
+// The parts of such an id (founders' ids have none).
+inline bool is_newborn_id(std::uint64_t id) { return ((id >> 47) & 1u) != 0; }
+inline int newborn_birth_step(std::uint64_t id) { return static_cast<int>((id >> 35) & 0xFFFu) - 1024; }
+inline std::size_t newborn_birth_city(std::uint64_t id) { return static_cast<std::size_t>((id >> 16) & 0x7FFFFu); }
 
 // Draws a new firm's attributes into slot i (founders at step 0 and births later).
 void draw_firm(const World& world, State& state, std::size_t i, std::uint64_t id, std::uint32_t city, int step);

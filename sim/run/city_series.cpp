@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <span>
+#include <algorithm>
 #include <stdexcept>
 
 namespace pzsim {
@@ -40,6 +41,15 @@ std::vector<SeriesSpec> build() {
       {"fiscal_cost_local_usd", "fiscal_cost_local_usd", "", 0, "zone fiscal cost, local"},
       {"tax_revenue_usd", "tax_revenue_usd", "", 0, "income tax paid by firm agents"},
       {"zone_active", "zone_active", "", 0, "zone status"},
+      {"services_jobs", "services_jobs", "", 0, "logistics and services jobs"},
+      {"supplier_jobs", "supplier_jobs", "", 0, "supplier jobs"},
+      // From the firms (add_firm_origins): seller revenue of this month by real channel.
+      {"exports_cbec_relocated_usd", "", "", 0, "CBEC exports of firms that relocated into the city"},
+      {"exports_general_relocated_usd", "", "", 0, "general-trade exports of firms that relocated into the city"},
+      {"exports_cbec_born_usd", "", "", 0, "CBEC exports of firms born in the city during the run (not relocated)"},
+      {"exports_general_born_usd", "", "", 0, "general-trade exports of firms born in the city during the run (not relocated)"},
+      {"firm_jobs_relocated", "", "", 0, "employees of firms that relocated into the city"},
+      {"firm_jobs_born", "", "", 0, "employees of firms born in the city during the run (not relocated)"},
   };
   for (int code = 0; code < kCustomsCodes; ++code)
     s.push_back({std::string("exports_declared_") + kCustomsCodeNames[static_cast<std::size_t>(code)] + "_usd",
@@ -66,10 +76,12 @@ CitySeries::CitySeries(const World& world) : months_(world.clock.months), cities
                  std::vector<double>(static_cast<std::size_t>(months_) * static_cast<std::size_t>(cities_), 0.0));
 }
 
-void CitySeries::add_month(const World& w, int step, const MonthOutputs& out) {
+void CitySeries::add_month(const World& w, const State& state, const MonthOutputs& out) {
+  const int step = state.step;
   const auto& specs = series_catalog();
   for (std::size_t k = 0; k < specs.size(); ++k) {
     const SeriesSpec& spec = specs[k];
+    if (spec.variable.empty()) continue;  // from the firms, below
     const OutputVariable& v = catalog_variable(spec.variable);
     if (v.dims.empty() || v.dims.front() != "city") throw std::out_of_range(spec.variable + " is not by city");
     // Row-major: city first, then the other dims; `inner` cells per city.
@@ -107,13 +119,54 @@ void CitySeries::add_month(const World& w, int step, const MonthOutputs& out) {
       row[c] = sum;
     }
   }
+  add_firm_origins(w, state);
 }
 
-const std::vector<double>& CitySeries::series(std::string_view name) const {
+void CitySeries::add_firm_origins(const World& w, const State& state) {
+  const FirmStore& f = state.firms;
+  if (state.step == 0) {
+    city_at_start_.clear();
+    for (std::size_t i = 0; i < f.size(); ++i) city_at_start_.emplace_back(f.id[i], f.city[i]);
+    std::sort(city_at_start_.begin(), city_at_start_.end());
+  }
+  std::vector<double>& cbec_relocated = values_[index_of("exports_cbec_relocated_usd")];
+  std::vector<double>& general_relocated = values_[index_of("exports_general_relocated_usd")];
+  std::vector<double>& cbec_born = values_[index_of("exports_cbec_born_usd")];
+  std::vector<double>& general_born = values_[index_of("exports_general_born_usd")];
+  std::vector<double>& jobs_relocated = values_[index_of("firm_jobs_relocated")];
+  std::vector<double>& jobs_born = values_[index_of("firm_jobs_born")];
+  const std::size_t row = static_cast<std::size_t>(state.step) * static_cast<std::size_t>(cities_);
+  const std::size_t markets = static_cast<std::size_t>(w.markets);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const std::uint64_t id = f.id[i];
+    const bool born_in_run = is_newborn_id(id) && newborn_birth_step(id) >= 0;
+    std::size_t origin = f.city[i];
+    if (born_in_run) {
+      origin = newborn_birth_city(id);
+    } else {
+      const auto it = std::lower_bound(city_at_start_.begin(), city_at_start_.end(), std::make_pair(id, std::uint32_t{0}));
+      if (it != city_at_start_.end() && it->first == id) origin = it->second;
+    }
+    const bool relocated = origin != f.city[i];
+    if (!relocated && !born_in_run) continue;
+    const std::size_t cell = row + f.city[i];
+    double cbec = 0.0, general = 0.0;
+    // After end_month, revenue_usd_last holds this month's seller revenue per market.
+    for (std::size_t m = 0; m < markets; ++m)
+      (m % kChannels == static_cast<std::size_t>(kCbec) ? cbec : general) += f.revenue_usd_last[i * markets + m];
+    (relocated ? cbec_relocated : cbec_born)[cell] += cbec;
+    (relocated ? general_relocated : general_born)[cell] += general;
+    (relocated ? jobs_relocated : jobs_born)[cell] += static_cast<double>(f.employees[i]);
+  }
+}
+
+std::size_t CitySeries::index_of(std::string_view name) const {
   const auto& specs = series_catalog();
   for (std::size_t k = 0; k < specs.size(); ++k)
-    if (specs[k].name == name) return values_[k];
+    if (specs[k].name == name) return k;
   throw std::out_of_range("no series " + std::string(name));
 }
+
+const std::vector<double>& CitySeries::series(std::string_view name) const { return values_[index_of(name)]; }
 
 }  // namespace pzsim

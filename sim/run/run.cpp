@@ -31,7 +31,7 @@ RunResult execute_run(const RunRequest& request, const std::atomic<bool>* cancel
       sc, request.seed,
       [&](const World& w, const State& state, const MonthOutputs& out) {
         if (file) file->append_month(w, state, out);
-        result.series.add_month(w, state.step, out);
+        result.series.add_month(w, state, out);
         if (progress) progress(state.step + 1, w.clock.at(state.step).str());
       },
       cancel);

@@ -8,7 +8,7 @@
 namespace pzsim::testing {
 
 // Writes a.yaml (zones A 2015-01, B 2015-06), instruments.yaml (one instrument), rule.yaml
-// (inland_first rule), firms.yaml (more firms: another counterfactual) into `dir`.
+// (inland_first rule), one.yaml (zone A only), firms.yaml (more firms: another counterfactual).
 inline void write_compare_scenarios(const ScratchDir& dir) {
   dir.write("a.yaml", R"(description: "compare test scenario"
 run: {start: 2014-01, months: 24, seed: 3, burn_in_months: 6}
@@ -32,6 +32,10 @@ zones: {information: {strength: 0}, administration: {strength: 0}, enforcement: 
   dir.write("rule.yaml", R"(extends: a.yaml
 description: "inland first"
 zones: {selection: inland_first, list: [], top_k: 2, rule_start: 2014-06, rule_batch_size: 1, rule_interval_months: 6}
+)");
+  dir.write("one.yaml", R"(extends: a.yaml
+description: "one batch"
+zones: {list: [{city: A, approval: 2015-01}]}
 )");
   dir.write("firms.yaml", R"(extends: a.yaml
 description: "more firms"

@@ -89,6 +89,41 @@ TEST_CASE("compare: national rows equal zone plus other cities, coastal + inland
   CHECK(row(c, "a", "direct", "exports_cbec_usd").effect.mean != 0.0);
 }
 
+TEST_CASE("compare: the decomposition parts of the zone-city gain sum to the total", "[compare]") {
+  ScratchDir dir;
+  write_compare_scenarios(dir);
+  CompareRequest request;
+  request.scenario_paths = {(dir.path() / "a.yaml").string()};
+  request.seeds = {1, 2, 3};
+  request.threads = 2;
+  const Comparison c = run_comparison(request, nullptr);
+  const std::pair<const char*, std::vector<const char*>> totals[] = {
+      {"exports_cbec_recorded_usd", {"relabelling", "relocation", "births", "channel_switching", "business_stealing", "market_expansion"}},
+      {"net_jobs_end", {"relocation", "births", "incumbent_firms", "services_and_suppliers", "labour_crowding_out"}},
+  };
+  for (const auto& [metric, parts] : totals) {
+    const auto& total = row(c, "a", "direct", metric);
+    for (std::size_t i = 0; i < 3; ++i) {
+      double sum = 0.0, largest = 0.0;
+      for (const char* part : parts) {
+        const double x = row(c, "a", std::string("decomposition:") + part, metric).per_seed[i];
+        sum += x;
+        largest = std::max(largest, std::abs(x));
+      }
+      INFO(metric << " seed " << i + 1 << ": total " << total.per_seed[i] << ", parts " << sum);
+      CHECK(std::abs(sum - total.per_seed[i]) <= 0.01 * std::abs(total.per_seed[i]));
+      CHECK(largest > 0.0);
+    }
+  }
+  // The jobs residual is measured, not a remainder: employment = firm + services + suppliers + other jobs.
+  for (double r : row(c, "a", "decomposition:residual", "net_jobs_end").per_seed) CHECK(std::abs(r) < 1e-6);
+  // Not vacuous: the zones' firms grow, and newborns or movers carry part of it in some seed.
+  double moved_or_born = 0.0;
+  for (const char* part : {"relocation", "births"})
+    for (double x : row(c, "a", std::string("decomposition:") + part, "net_jobs_end").per_seed) moved_or_born += std::abs(x);
+  CHECK(moved_or_born > 0.0);
+}
+
 TEST_CASE("compare: the settings the counterfactual resets act only through zones", "[compare]") {
   // Without zones, a scenario keeping another rollout's zone-only settings runs exactly like
   // the canonical counterfactual (so sharing it is exact, not an approximation).
@@ -139,6 +174,33 @@ TEST_CASE("compare: leave-one-batch-out removes exactly one batch, whatever the 
   REQUIRE(left.size() == 1);
   CHECK(left[0].second == Month::of(2014, 12));
   CHECK(left[0].first == batches[1].second[0]);
+}
+
+TEST_CASE("compare: leave-one-batch-out rows, with a batch's event years", "[compare]") {
+  ScratchDir dir;
+  write_compare_scenarios(dir);
+  CompareRequest request;
+  request.scenario_paths = {(dir.path() / "a.yaml").string(), (dir.path() / "one.yaml").string()};
+  request.seeds = {1, 2};
+  request.threads = 2;
+  request.by_cohort = true;
+  const Comparison c = run_comparison(request, nullptr);
+  // Per seed: 2 policy, 1 shared counterfactual, 2 + 1 leave-one-batch-out runs.
+  std::map<std::string, int> by_role;
+  for (const auto& r : c.runs) ++by_role[r.role];
+  CHECK(c.runs.size() == 12);
+  CHECK(by_role["leave_out"] == 6);
+  // With one batch, the rollout without it has no zones: the cohort row is the national row.
+  for (const Metric& m : metric_catalog()) {
+    INFO(m.name);
+    CHECK(row(c, "one", "cohort:2015-01", m.name).per_seed == row(c, "one", "national", m.name).per_seed);
+  }
+  // Two batches: each cohort row is the full rollout against the rollout without that batch.
+  CHECK(row(c, "a", "cohort:2015-01", "exports_cbec_usd").per_seed != row(c, "a", "national", "exports_cbec_usd").per_seed);
+  CHECK(row(c, "a", "cohort:2015-06", "net_jobs_end").effect.n == 2);
+  // Event year 0 of the 2015-01 batch (months 12-23 of the run); none for 2015-06 (run ends first).
+  CHECK(row(c, "a", "cohort:2015-01", "exports_cbec_usd_event_year_0").effect.mean != 0.0);
+  for (const auto& r : c.rows) CHECK_FALSE((r.estimand == "cohort:2015-06" && r.metric.rfind("exports_cbec_usd_event", 0) == 0));
 }
 
 TEST_CASE("compare: seed lists", "[compare]") {

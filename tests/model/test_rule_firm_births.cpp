@@ -138,6 +138,11 @@ TEST_CASE("firm births: newborn ids are distinct, increasing in birth order and 
   CHECK(newborn_firm_id(300000, 5, 7) < newborn_firm_id(0, 6, 0));
   CHECK(newborn_firm_id(3, -1, 0) < newborn_firm_id(0, 0, 0));
   CHECK(newborn_firm_id(524287, 3071, 65535) < (std::uint64_t{1} << 48));  // RandomStream's limit
+  const std::uint64_t id = newborn_firm_id(4321, -7, 99);
+  CHECK(is_newborn_id(id));
+  CHECK_FALSE(is_newborn_id(123456));
+  CHECK(newborn_birth_step(id) == -7);
+  CHECK(newborn_birth_city(id) == 4321);
   CHECK_THROWS_AS(newborn_firm_id(0, 5, 65536), std::length_error);
   CHECK_THROWS_AS(newborn_firm_id(524288, 5, 0), std::length_error);
   CHECK_THROWS_AS(newborn_firm_id(0, -1025, 0), std::length_error);

@@ -80,3 +80,51 @@ TEST_CASE("run library: a cancelled run throws RunCancelled and leaves no file",
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) left += e.path().extension() != ".yaml";
   CHECK(left == 0);
 }
+
+TEST_CASE("run library: sales and jobs by firm origin (relocated in, born during the run)", "[run]") {
+  ScratchDir dir;
+  write_compare_scenarios(dir);
+  const LoadedScenario loaded = load_scenario(dir.path() / "a.yaml");
+  const World w = build_world(loaded.scenario, 1);
+  REQUIRE(w.cities == 5);
+  State s;
+  s.firms.resize(4, w.markets);
+  // 0: founder staying in city 0; 1: founder in city 1 at the first month, later in city 2;
+  // 2: born in city 3 in month 1, still there; 3: born in city 3 in month 1, moved to city 4.
+  const std::uint64_t ids[4] = {7, 9, newborn_firm_id(3, 1, 0), newborn_firm_id(3, 1, 1)};
+  const std::uint32_t cities_first[4] = {0, 1, 3, 3}, cities_later[4] = {0, 2, 3, 4};
+  const std::size_t m = static_cast<std::size_t>(w.markets);
+  CitySeries series(w);
+  MonthOutputs out;
+  out.reset(w);
+  for (int step = 0; step < 2; ++step) {
+    s.step = step;
+    const std::size_t n = step == 0 ? 2 : 4;  // the newborns exist from month 1
+    s.firms.resize(n, w.markets);
+    for (std::size_t i = 0; i < n; ++i) {
+      s.firms.id[i] = ids[i];
+      s.firms.city[i] = step == 0 ? cities_first[i] : cities_later[i];
+      s.firms.employees[i] = static_cast<std::int32_t>(10 * (i + 1));
+      for (std::size_t k = 0; k < m; ++k) s.firms.revenue_usd_last[i * m + k] = k % kChannels == kCbec ? 100.0 * (i + 1) : 1.0 * (i + 1);
+    }
+    series.add_month(w, s, out);
+  }
+  const double markets_per_channel = static_cast<double>(w.destinations);
+  // Month 0: nobody has moved or been born in the run.
+  for (int c = 0; c < 5; ++c) {
+    CHECK(series.at("exports_cbec_relocated_usd", 0, c) == 0.0);
+    CHECK(series.at("firm_jobs_born", 0, c) == 0.0);
+  }
+  // Month 1: firm 1 relocated into city 2, firm 3 into city 4; firm 2 born in city 3.
+  CHECK(series.at("exports_cbec_relocated_usd", 1, 2) == Approx(200.0 * markets_per_channel));
+  CHECK(series.at("exports_general_relocated_usd", 1, 2) == Approx(2.0 * markets_per_channel));
+  CHECK(series.at("firm_jobs_relocated", 1, 2) == 20.0);
+  CHECK(series.at("exports_cbec_relocated_usd", 1, 4) == Approx(400.0 * markets_per_channel));
+  CHECK(series.at("firm_jobs_relocated", 1, 4) == 40.0);
+  CHECK(series.at("exports_cbec_born_usd", 1, 3) == Approx(300.0 * markets_per_channel));
+  CHECK(series.at("exports_general_born_usd", 1, 3) == Approx(3.0 * markets_per_channel));
+  CHECK(series.at("firm_jobs_born", 1, 3) == 30.0);
+  CHECK(series.at("firm_jobs_born", 1, 4) == 0.0);  // a relocated newborn counts as relocated
+  CHECK(series.at("exports_cbec_relocated_usd", 1, 0) == 0.0);
+  CHECK(series.at("exports_cbec_born_usd", 1, 0) == 0.0);
+}
