@@ -199,7 +199,8 @@ TEST_CASE("compare: leave-one-batch-out rows, with a batch's event years", "[com
   CHECK(row(c, "a", "cohort:2015-01", "exports_cbec_usd").per_seed != row(c, "a", "national", "exports_cbec_usd").per_seed);
   CHECK(row(c, "a", "cohort:2015-06", "net_jobs_end").effect.n == 2);
   // Event year 0 of the 2015-01 batch (months 12-23 of the run); none for 2015-06 (run ends first).
-  CHECK(row(c, "a", "cohort:2015-01", "exports_cbec_usd_event_year_0").effect.mean != 0.0);
+  CHECK(row(c, "a", "cohort:2015-01", "exports_cbec_usd_event_year_0").per_seed.size() == 2);
+  CHECK(row(c, "a", "cohort:2015-01", "exports_usd").effect.mean != 0.0);
   for (const auto& r : c.rows) CHECK_FALSE((r.estimand == "cohort:2015-06" && r.metric.rfind("exports_cbec_usd_event", 0) == 0));
 }
 
