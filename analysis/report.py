@@ -25,6 +25,7 @@ import re
 import signal
 import subprocess
 import sys
+import warnings
 
 # Everything in the report must come from DIR; a run file read fails with a message, not a plot.
 MAX_BYTES = 5 * 1024 * 1024  # the report must stay small enough to mail
@@ -144,6 +145,16 @@ def png(fig):
     return '<img alt="plot" src="data:image/png;base64,' + base64.b64encode(buffer.getvalue()).decode("ascii") + '">'
 
 
+def warnings_quiet(function):
+    """Runs function without numpy's warnings: a cohort year whose counterfactual is 0 is NaN
+    on purpose, and nanmean/nanmin over it warn."""
+    def quiet(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return function(*args, **kwargs)
+    return quiet
+
+
 def month_axis(months):
     return np.array([np.datetime64(m + "-01") for m in months])
 
@@ -231,6 +242,7 @@ def event_time_effects(pairs, attr):
     return out
 
 
+@warnings_quiet
 def event_time_plot(pairs, title):
     fig, axes = plt.subplots(1, 2, figsize=(13, 3.6))
     any_cohort = False

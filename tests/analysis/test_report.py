@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""`pzsim report` end to end: a small comparison (default scenario cut to three years and 1,000
-firms, seeds 1 and 2), the report written from it, then opened in headless Chromium.
+"""`pzsim report` end to end: a small `pzsim compare --by-cohort` (default scenario cut to three
+years and 1,000 firms, seeds 1 and 2), the report written from it, then opened in headless Chromium.
 
 Checks: --help and exit codes (2 for a missing folder, a folder without comparison.json, a
 malformed comparison.json, an existing output; 1 when the script cannot be found); that
 PZSIM_ANALYSIS_DIR chooses the script and pzsim passes it its arguments; the file is
 complete (no temporary file left), under 5 MB, with no http(s) URL, no script and only data:
-images; it holds the scenario, every comparison row, the caveats and the commit; Chromium's DOM
+images; it holds the scenario, every comparison row, the cohort and decomposition plots, the
+caveats and the commit; Chromium's DOM
 has every comparison row and every plot decoded; the screenshot is not blank.
 
 Usage: /usr/bin/python3 tests/analysis/test_report.py <path-to-pzsim> <source-dir>
@@ -24,14 +25,24 @@ import time
 import numpy as np
 import matplotlib.image
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import comparison_fixture  # noqa: E402
-
 SEEDS = [1, 2]
 SMALL = ["run.start=2014-01", "run.months=36", "run.burn_in_months=6", "firms.count=1000",
          "consumers.agents_per_destination=1000"]
 MAX_BYTES = 5 * 1024 * 1024
 CHROMIUM = "/usr/bin/chromium"
+
+
+def make_comparison(pzsim, scenario, directory):
+    """The real `pzsim compare -o DIR` folder (contract 1), with the leave-one-batch-out runs."""
+    command = [pzsim, "compare", scenario, "--seeds", ",".join(map(str, SEEDS)), "--by-cohort", "-o", directory, "-q",
+               "--threads", "2"]
+    for override in SMALL:
+        command += ["--set", override]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        fail(f"pzsim compare failed (exit {result.returncode}): {result.stderr[-2000:]}")
+    with open(os.path.join(directory, "comparison.json")) as f:
+        return json.load(f)
 
 
 def fail(message):
@@ -142,7 +153,7 @@ def main():
 
         # --- a real comparison folder and its report ----------------------------------------
         directory = os.path.join(tmp, "comparison")
-        comparison = comparison_fixture.make(pzsim, os.path.join(src, "scenarios", "default.yaml"), SEEDS, SMALL, directory)
+        comparison = make_comparison(pzsim, os.path.join(src, "scenarios", "default.yaml"), directory)
         output = os.path.join(tmp, "report.html")
         expect_rc(pzsim, 1, "report script not found", directory, "-o", output, env={"PZSIM_ANALYSIS_DIR": tmp})
         expect_rc(pzsim, 0, "pzsim report", directory, "-o", output)
@@ -190,7 +201,9 @@ def main():
                              ("Uncalibrated", "the uncalibrated caveat"), ("2020-07", "the definition-break caveat"),
                              ("paired t, 95%", "what the intervals are"), (comparison["git_commit"], "the git commit"),
                              ("Hangzhou (2015-03)", "the zone cities with their approval"),
-                             ("Difference-in-differences", "the DiD section")]:
+                             ("Difference-in-differences", "the DiD section"),
+                             ("Rows <code>cohort:&lt;batch&gt;</code>", "the leave-one-batch-out plots (--by-cohort)"),
+                             ("Decomposition of the zone-city gain", "the decomposition")]:
             if needle not in text:
                 fail(f"the report lacks {what} ({needle!r})")
         did_available = re.search(r"^Usage: \S+ did\b", subprocess.run([pzsim, "did", "--help"], capture_output=True,
