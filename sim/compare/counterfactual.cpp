@@ -19,10 +19,7 @@ Scenario counterfactual_of(const Scenario& scenario) {
   z.rule_start = defaults.rule_start;
   z.rule_batch_size = defaults.rule_batch_size;
   z.rule_interval_months = defaults.rule_interval_months;
-  z.financial = defaults.financial;
-  z.information = defaults.information;
-  z.administration = defaults.administration;
-  z.enforcement = defaults.enforcement;
+  z.instruments = defaults.instruments;
   z.initial_effectiveness = defaults.initial_effectiveness;
   z.learning_months = defaults.learning_months;
   cf.description = "counterfactual: no zones";

@@ -110,7 +110,7 @@ ResultFile::ResultFile(std::filesystem::path final_path, bool force, const World
                      "real channel the goods travel by");
   w.define_dimension("customs_code", std::vector<std::string>(kCustomsCodeNames.begin(), kCustomsCodeNames.end()),
                      "declared customs code");
-  w.define_dimension("instrument", {"financial", "information", "administration", "enforcement"}, "zone instrument");
+  w.define_dimension("instrument", std::vector<std::string>(kInstrumentNames.begin(), kInstrumentNames.end()), "zone instrument");
   const std::vector<std::string> accounts(kAccountSectorNames.begin(), kAccountSectorNames.end());
   w.define_dimension("payer", accounts, "paying account sector");
   w.define_dimension("payee", accounts, "receiving account sector");

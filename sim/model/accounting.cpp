@@ -155,7 +155,6 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       f.loss_months[i] = profit < 0.0 ? f.loss_months[i] + 1 : 0;
       f.revenue_cny_last[i] = bk.revenue_cny;
       f.profit_cny_last[i] = bk.profit_cny;
-      ++f.age_months[i];
     }
   });
 
@@ -180,6 +179,8 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
     const double local = bk.forgone_income_tax_cny * (1.0 - fiscal.income_tax_central_share) +
                          bk.forgone_vat_cny * (1.0 - fiscal.vat_central_share) + bk.subsidy_cny + bk.declaration_reward_cny;
     out.fiscal_cost_central_usd[city] += central * usd;
+    out.forgone_vat_usd[city] += bk.forgone_vat_cny * usd;
+    out.forgone_income_tax_usd[city] += bk.forgone_income_tax_cny * usd;
     out.fiscal_cost_local_usd[city] += local * usd;
     profit_sum[city] += bk.profit_cny;
     firm_count[city] += 1.0;
@@ -188,7 +189,6 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       const std::size_t k = econ::market_index(w, i, m);
       const int channel = m % kChannels;
       const int dest = m / kChannels;
-      if (f.active[k]) ++f.months_active[k];
       const double revenue = f.revenue_usd[k];
       if (revenue == 0.0) continue;
       const double price = f.price_usd[k];

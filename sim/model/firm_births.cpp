@@ -6,7 +6,8 @@
 // from households (startup_cash_months of a median firm's wage bill). Its id is keyed by
 // (city, month, birth index), not by a running count, so the k-th firm born in a city in a
 // month has the same id, attributes and random streams in a policy run and its
-// counterfactual even after their birth counts elsewhere have diverged.
+// counterfactual even after their birth counts elsewhere have diverged. The owner comes from
+// the city's unemployed, or from the rural pool (joining the labour force) when there are none.
 #include <algorithm>
 #include <cmath>
 
@@ -48,6 +49,12 @@ void give_birth_to_firms(const World& w, State& s, MonthOutputs& out) {
       price_firm(w, s, slot, s.step);
       f.cash_cny[slot] = cfg.startup_cash_months * cfg.employees_median * c.wage_cny[city];
       out.record_flow(kHouseholds, kFirms, f.cash_cny[slot]);
+      const double unemployed = c.labour_force[city] - static_cast<double>(c.firm_jobs[city] + c.services_jobs[city] +
+                                                                           c.supplier_jobs[city] + c.other_jobs[city]);
+      if (unemployed < 1.0) {
+        c.labour_force[city] += 1.0;
+        out.rural_inflow[city] += 1.0;
+      }
       c.firm_jobs[city] += 1;
       count_job_change(out, city, 1);
       ++out.firm_births[city];

@@ -3,10 +3,12 @@
 //   monthly rise capped at 5% and the monthly fall at what wage_fall_max_year allows
 //   (downward nominal wage rigidity: a city with slack labour stops raising wages rather than
 //   cutting them by half; docs/model.md, "Labour markets").
-// Migration between cities: net inflow = migration_rate * (1 - hukou friction) * LF *
-//   (A / mean A - 1), A = wage * employment rate (sums to zero across cities); plus a
-//   rural inflow of rural_inflow * (1 - hukou friction) * LF * employment rate / normal.
-// The labour force never falls below employment.
+// Migration between cities: desired net inflow = migration_rate * (1 - hukou friction) * LF *
+//   (A / mean A - 1), A = wage * employment rate. Those who leave are job seekers, so a
+//   city's outflow is at most its unemployed; inflows are scaled so that arrivals equal
+//   departures (migration sums to zero). Plus a rural inflow of
+//   rural_inflow * (1 - hukou friction) * LF * employment rate / normal (never negative).
+// So the labour force stays at or above employment by construction, without a floor.
 #include <algorithm>
 #include <cmath>
 
@@ -36,10 +38,21 @@ void clear_labour_markets(const World& w, State& s, MonthOutputs& out) {
   }
   const double mean_attraction = weighted / labour_total;
   const double open = 1.0 - lab.hukou_friction;
+  std::vector<double> migration(n_city);
+  double leaving = 0.0, arriving = 0.0;
   for (std::size_t city = 0; city < n_city; ++city) {
-    const double migration = lab.migration_rate * open * c.labour_force[city] * (attraction[city] / mean_attraction - 1.0);
+    const double desired = lab.migration_rate * open * c.labour_force[city] * (attraction[city] / mean_attraction - 1.0);
+    const double unemployed = std::max(0.0, c.labour_force[city] - static_cast<double>(employment[city]));
+    migration[city] = desired < 0.0 ? -std::min(-desired, unemployed) : desired;
+    (migration[city] < 0.0 ? leaving : arriving) += std::abs(migration[city]);
+  }
+  const double arrival_scale = arriving > 0.0 ? leaving / arriving : 0.0;
+  for (std::size_t city = 0; city < n_city; ++city) {
+    if (migration[city] > 0.0) migration[city] *= arrival_scale;
     const double rural = lab.rural_inflow * open * c.labour_force[city] * rate[city] / lab.normal_employment_rate;
-    c.labour_force[city] = std::max(static_cast<double>(employment[city]), c.labour_force[city] + migration + rural);
+    c.labour_force[city] += migration[city] + rural;
+    out.net_migration[city] += migration[city];
+    out.rural_inflow[city] += rural;
     out.labour_force[city] = c.labour_force[city];
     out.wage_cny[city] = c.wage_cny[city];
   }

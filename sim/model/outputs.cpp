@@ -37,6 +37,8 @@ void MonthOutputs::reset(const World& w) {
   zero(parcel_delivery_days, c);
   zero(parcel_delivery_weight, c);
   zero(labour_force, c);
+  zero(net_migration, c);
+  zero(rural_inflow, c);
   zero(wage_cny, c);
   zero(domestic_sales_cny, c);
   zero(cbec_imports_usd, c);
@@ -46,6 +48,8 @@ void MonthOutputs::reset(const World& w) {
   zero(fiscal_cost_usd, c);
   zero(fiscal_cost_central_usd, c);
   zero(fiscal_cost_local_usd, c);
+  zero(forgone_vat_usd, c);
+  zero(forgone_income_tax_usd, c);
   zero(tax_revenue_usd, c);
   zero(platform_sales_usd, d);
   zero(platform_commission_usd, d);
@@ -148,8 +152,17 @@ std::vector<OutputVariable> build_catalog() {
   c.push_back(i64("relocations_in", {"city"}, "firms", "firms relocating into the city", kSample.substr(1), true, &M::relocations_in));
   c.push_back(i64("relocations_out", {"city"}, "firms", "firms relocating out of the city", kSample.substr(1), true,
                   &M::relocations_out));
-  c.push_back(f64("labour_force", {"city"}, "workers", "labour force", "End of month, after migration." + kSample, false,
+  c.push_back(f64("labour_force", {"city"}, "workers", "labour force",
+                  "End of month. Its change equals net_migration + rural_inflow; it is never below employment." + kSample, false,
                   &M::labour_force));
+  c.push_back(f64("net_migration", {"city"}, "workers", "net migration",
+                  "Workers arriving from other cities minus workers leaving (job seekers, at most the unemployed, and the "
+                  "workers of relocating firms); sums to zero over cities." + kSample,
+                  true, &M::net_migration));
+  c.push_back(f64("rural_inflow", {"city"}, "workers", "inflow from the rural pool",
+                  "Workers joining the city's labour force from the rural pool, founders of new firms in a city without "
+                  "unemployed included." + kSample,
+                  true, &M::rural_inflow));
   c.push_back(f64("wage_cny", {"city"}, "CNY/month", "monthly wage", "End of month.", false, &M::wage_cny));
   c.push_back(f64("domestic_sales_cny", {"city"}, "CNY", "home sales of firm agents", kSample.substr(1), true,
                   &M::domestic_sales_cny));
@@ -172,6 +185,12 @@ std::vector<OutputVariable> build_catalog() {
                   &M::fiscal_cost_central_usd));
   c.push_back(f64("fiscal_cost_local_usd", {"city"}, "USD", "zone fiscal cost, local government", kSample.substr(1), true,
                   &M::fiscal_cost_local_usd));
+  c.push_back(f64("forgone_vat_usd", {"city"}, "USD", "forgone VAT",
+                  "VAT exemption without invoices on zone firms' retail exports (part of fiscal_cost_usd)." + kSample, true,
+                  &M::forgone_vat_usd));
+  c.push_back(f64("forgone_income_tax_usd", {"city"}, "USD", "forgone income tax",
+                  "Ordinary minus deemed-margin income tax of zone firms' retail exporters (part of fiscal_cost_usd)." + kSample,
+                  true, &M::forgone_income_tax_usd));
   c.push_back(f64("tax_revenue_usd", {"city"}, "USD", "income tax paid by firm agents",
                   "Compare with a counterfactual run to net the induced revenue off fiscal_cost_usd." + kSample, true,
                   &M::tax_revenue_usd));

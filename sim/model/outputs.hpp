@@ -41,6 +41,8 @@ struct MonthOutputs {
   std::vector<double> parcel_delivery_days;         // [city], sales-weighted mean (sum until accounting)
   std::vector<double> parcel_delivery_weight;       // [city] (scratch)
   std::vector<double> labour_force;               // [city]
+  std::vector<double> net_migration;              // [city], workers, this month
+  std::vector<double> rural_inflow;               // [city], workers, this month
   std::vector<double> wage_cny;                   // [city]
   std::vector<double> domestic_sales_cny;         // [city]
   std::vector<double> cbec_imports_usd;           // [city]
@@ -50,6 +52,8 @@ struct MonthOutputs {
   std::vector<double> fiscal_cost_usd;            // [city]
   std::vector<double> fiscal_cost_central_usd;    // [city]
   std::vector<double> fiscal_cost_local_usd;      // [city]
+  std::vector<double> forgone_vat_usd;            // [city]
+  std::vector<double> forgone_income_tax_usd;     // [city]
   std::vector<double> tax_revenue_usd;            // [city]
   std::vector<double> platform_sales_usd;         // [destination], paid by buyers
   std::vector<double> platform_commission_usd;    // [destination]

@@ -82,8 +82,10 @@ void relocate_firms(const World& w, State& s, MonthOutputs& out) {
     const std::int64_t workers = f.employees[i];
     c.firm_jobs[here] -= workers;
     c.firm_jobs[there] += workers;
-    c.labour_force[here] = std::max(1.0, c.labour_force[here] - static_cast<double>(workers));
+    c.labour_force[here] -= static_cast<double>(workers);
     c.labour_force[there] += static_cast<double>(workers);
+    out.net_migration[here] -= static_cast<double>(workers);
+    out.net_migration[there] += static_cast<double>(workers);
     count_job_change(out, here, -workers);
     count_job_change(out, there, workers);
     ++out.relocations_out[here];

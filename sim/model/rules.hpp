@@ -78,6 +78,10 @@ void relocate_firms(const World& w, State& s, MonthOutputs& out);
 // firm_births.cpp: new firms per city at a rate rising with local conditions.
 void give_birth_to_firms(const World& w, State& s, MonthOutputs& out);
 
+// end_month.cpp: firms and their markets age by a month; end-of-month stocks are counted;
+// this month's sales become last month's.
+void end_month(const World& w, State& s, MonthOutputs& out);
+
 // Whether a firm reconsiders a market this month (probability entry_consideration_rate).
 // A pure function of (seed, firm, month, market), so expectations and entry agree on it
 // without storing it.

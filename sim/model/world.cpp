@@ -35,13 +35,6 @@ double interpolate_over_run(const std::vector<double>& values, int step, int mon
   return values[i] * (1.0 - w) + values[i + 1] * w;
 }
 
-int instrument_index(const std::string& name) {
-  if (name == "financial") return 0;
-  if (name == "information") return 1;
-  if (name == "administration") return 2;
-  return 3;
-}
-
 double selection_score(const CitySpec& c) {
   return *c.infrastructure * *c.trade_scale * *c.ecommerce;
 }
@@ -147,7 +140,7 @@ World build_world(const Scenario& s, std::uint64_t seed) {
         case EventKind::trade_cost:
           for (int d = 0; d < w.destinations; ++d)
             if (touches(d)) {
-              double& cost = m.trade_cost[static_cast<std::size_t>(d * kChannels + (e.channel == "general" ? kGeneral : kCbec))];
+              double& cost = m.trade_cost[static_cast<std::size_t>(d * kChannels + e.channel)];
               cost = std::max(0.0, cost + e.value);
             }
           break;
@@ -159,7 +152,7 @@ World build_world(const Scenario& s, std::uint64_t seed) {
             }
           break;
         case EventKind::national_floor: {
-          double& floor = m.national_floor[static_cast<std::size_t>(instrument_index(e.instrument))];
+          double& floor = m.national_floor[static_cast<std::size_t>(e.instrument)];
           floor = std::max(floor, e.value);
           break;
         }

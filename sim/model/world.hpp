@@ -13,11 +13,8 @@
 
 namespace pzsim {
 
-// Real channels a sale can travel by. Markets are (destination, channel) pairs,
-// indexed market = destination * kChannels + channel.
-enum Channel : int { kGeneral = 0, kCbec = 1 };
-inline constexpr int kChannels = 2;
-inline constexpr std::array<const char*, kChannels> kChannelNames = {"general", "cbec"};
+// Real channels (Channel, kChannels, kChannelNames) and instruments are tables in
+// sim/scenario/scenario.hpp.
 
 // Customs codes a sale can be declared under (declared, not real, channel).
 enum CustomsCode : int { kCode0110 = 0, kCode9610 = 1, kCode9710 = 2, kCode9810 = 3 };

@@ -14,7 +14,6 @@ namespace pzsim {
 void apply_zone_policy(const World& w, State& s, MonthOutputs& out) {
   const ZonesConfig& z = w.scenario->zones;
   const MonthConditions& month = w.at(s.step);
-  const InstrumentSpec* specs[kInstrumentCount] = {&z.financial, &z.information, &z.administration, &z.enforcement};
   for (int c = 0; c < w.cities; ++c) {
     const std::size_t city = static_cast<std::size_t>(c);
     const bool zone = w.is_zone(c, s.step);
@@ -25,11 +24,12 @@ void apply_zone_policy(const World& w, State& s, MonthOutputs& out) {
       double level = floor;
       if (zone) {
         const int months_in = s.step - w.zone_approval_step[city] + 1;
-        const double ramp = specs[k]->ramp_months <= 0 ? 1.0 : std::min(1.0, static_cast<double>(months_in) / specs[k]->ramp_months);
+        const InstrumentSpec& spec = z.instruments[static_cast<std::size_t>(k)];
+        const double ramp = spec.ramp_months <= 0 ? 1.0 : std::min(1.0, static_cast<double>(months_in) / spec.ramp_months);
         const double effectiveness =
             c == w.leader_city ? 1.0
                                : 1.0 - (1.0 - z.initial_effectiveness) * std::exp(-(months_in - 1) / z.learning_months);
-        level = std::max(floor, specs[k]->strength * ramp * effectiveness);
+        level = std::max(floor, spec.strength * ramp * effectiveness);
       }
       s.cities.instrument[static_cast<std::size_t>(k)][city] = level;
       out.instrument_level[city * kInstrumentCount + static_cast<std::size_t>(k)] = level;

@@ -454,15 +454,6 @@ void validate(Scenario& s, const PositionIndex& positions, const std::string& fi
                   near.empty() ? "all or a destination name" : "'" + near + "' (did you mean it?)");
       }
     }
-    if (e.channel != "general" && e.channel != "cbec")
-      v.fail_at(path + ".channel", "unknown channel '" + e.channel + "'", "general or cbec");
-    static const std::vector<std::string> instruments = {"financial", "information", "administration", "enforcement"};
-    if (std::find(instruments.begin(), instruments.end(), e.instrument) == instruments.end()) {
-      const std::string near = yaml::nearest(e.instrument, instruments);
-      v.fail_at(path + ".instrument", "unknown instrument '" + e.instrument + "'",
-                near.empty() ? "financial, information, administration or enforcement"
-                             : "'" + near + "' (did you mean it?)");
-    }
     for (std::size_t k = 0; k < e.cities.size(); ++k)
       if (find_city(s, e.cities[k]) < 0)
         v.fail_at(path + ".cities." + std::to_string(k), "no city named '" + e.cities[k] + "' in cities",

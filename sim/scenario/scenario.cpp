@@ -95,12 +95,12 @@ Scenario::Scenario() {
       event(EventKind::suspension_wave, Month::of(2021, 5), Month::of(2021, 9), "all", 5.0,
             "Amazon suspends Chinese seller accounts for review abuse, 2021-05 to 2021-09"),
   };
-  timeline[1].channel = "cbec";
-  timeline[3].channel = "general";
-  timeline[4].channel = "general";
-  timeline[5].channel = "general";
-  timeline[8].channel = "cbec";
-  timeline[2].instrument = "information";
+  timeline[1].channel = kCbec;
+  timeline[3].channel = kGeneral;
+  timeline[4].channel = kGeneral;
+  timeline[5].channel = kGeneral;
+  timeline[8].channel = kCbec;
+  timeline[2].instrument = Instrument::information;
   timeline[6].online_value = 1.3;
   // Yearly average CNY per USD (PBoC / IMF IFS); 2025 is the January-October average.
   exchange_rate = {{2012, 6.3125}, {2013, 6.1932}, {2014, 6.1428}, {2015, 6.2284}, {2016, 6.6423},

@@ -4,9 +4,11 @@
 // Every field's key, default, unit and range are declared once in schema.hpp; this file
 // only says what each field holds. Money is nominal: CNY for firm accounts, USD for
 // foreign demand; flows are per month unless said otherwise.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/clock.hpp"
@@ -16,8 +18,26 @@ namespace pzsim {
 enum class Region : std::uint8_t { east, central, west, northeast };
 enum class ProductivityDistribution : std::uint8_t { lognormal, pareto };
 enum class ZoneSelection : std::uint8_t { none, list, top_k, inland_first, all_at_once };
+
+// Zone instruments: the one table. Their order is the order of every per-instrument array
+// (ZonesConfig::instruments, instrument levels, national floors, the `instrument` output
+// coordinate); the names are the YAML keys under zones and the values of a timeline event's
+// `instrument`. Adding one: a value here, its name and description, what it does
+// (InstrumentEffects and the rule or formula that uses it).
 enum class Instrument : std::uint8_t { financial, information, administration, enforcement };
 inline constexpr int kInstrumentCount = 4;
+inline constexpr std::array<std::string_view, kInstrumentCount> kInstrumentNames = {
+    "financial", "information", "administration", "enforcement"};
+inline constexpr std::array<std::string_view, kInstrumentCount> kInstrumentDescriptions = {
+    "one-stop financial services", "information exchange (single window)", "mutually recognised administration",
+    "joint law enforcement"};
+
+// Real channels a sale can travel by: the one table. Markets are (destination, channel)
+// pairs, indexed market = destination * kChannels + channel; the names are the `channel`
+// output coordinate and the values of a timeline event's `channel`.
+enum Channel : int { kGeneral = 0, kCbec = 1 };
+inline constexpr int kChannels = 2;
+inline constexpr std::array<std::string_view, kChannels> kChannelNames = {"general", "cbec"};
 
 // Dated national measures and external shocks shared by a run and its counterfactual.
 enum class EventKind : std::uint8_t {
@@ -254,14 +274,13 @@ struct ZonesConfig {
   Month rule_start = Month::of(2016, 1); // approval month of the first rule-picked zones
   int rule_batch_size = 1;               // rule-picked zones approved together (top_k, inland_first)
   int rule_interval_months = 2;          // months between rule-picked batches (top_k, inland_first)
-  InstrumentSpec financial;              // one-stop financial services
-  InstrumentSpec information;            // information exchange (single window)
-  InstrumentSpec administration;         // mutually recognised administration
-  InstrumentSpec enforcement;            // joint law enforcement
+  std::array<InstrumentSpec, kInstrumentCount> instruments;  // by Instrument (kInstrumentNames)
   InstrumentEffects effects;             // what full strength does
   double initial_effectiveness = 0.5;    // effectiveness of a follower zone at approval
   double learning_months = 24.0;         // e-folding months for followers to reach the leader
   FiscalConfig fiscal;                   // fiscal accounting
+  const InstrumentSpec& instrument(Instrument k) const { return instruments[static_cast<std::size_t>(k)]; }
+  InstrumentSpec& instrument(Instrument k) { return instruments[static_cast<std::size_t>(k)]; }
 };
 
 struct EventSpec {
@@ -269,8 +288,8 @@ struct EventSpec {
   Month start;                             // first month in force
   std::optional<Month> end;                // last month in force (open when omitted)
   std::string destination = "all";         // destination it touches, or all
-  std::string channel = "cbec";            // channel it touches (trade_cost): general or cbec
-  std::string instrument = "information";  // instrument (national_floor)
+  Channel channel = kCbec;                 // channel it touches (trade_cost)
+  Instrument instrument = Instrument::information;  // instrument (national_floor)
   std::vector<std::string> cities;         // cities (import_pilot); empty means all
   double value = 0.0;                      // size: cost change, demand multiplier, level or hazard multiplier
   double online_value = 1.0;               // demand_shock: multiplier on online demand

@@ -50,6 +50,14 @@ struct EnumNames<EventKind> {
       "trade_cost",          "demand_shock",    "national_floor", "import_pilot",
       "onboarding_campaign", "suspension_wave", "customs_codes",  "cbec_price"};
 };
+template <>
+struct EnumNames<Instrument> {
+  static constexpr auto names = kInstrumentNames;
+};
+template <>
+struct EnumNames<Channel> {
+  static constexpr auto names = kChannelNames;
+};
 template <class E>
 std::string_view enum_name(E value) {
   return EnumNames<E>::names[static_cast<std::size_t>(value)];
@@ -356,10 +364,9 @@ void describe(V& v, ZonesConfig& z) {
           range("zones", 1, 100000));
   v.field("rule_interval_months", z.rule_interval_months, "months between rule-picked batches (top_k, inland_first)",
           range("months", 0, 600));
-  v.section("financial", z.financial, "one-stop financial services");
-  v.section("information", z.information, "information exchange (single window)");
-  v.section("administration", z.administration, "mutually recognised administration");
-  v.section("enforcement", z.enforcement, "joint law enforcement");
+  for (int k = 0; k < kInstrumentCount; ++k)
+    v.section(kInstrumentNames[static_cast<std::size_t>(k)], z.instruments[static_cast<std::size_t>(k)],
+              kInstrumentDescriptions[static_cast<std::size_t>(k)]);
   v.section("effects", z.effects, "what each instrument does at full strength");
   v.field("initial_effectiveness", z.initial_effectiveness, "effectiveness of a follower zone at approval", share());
   v.field("learning_months", z.learning_months, "e-folding months for followers to reach the leader",
@@ -376,7 +383,7 @@ void describe(V& v, EventSpec& e) {
   v.field("start", e.start, "first month in force", Rule{"YYYY-MM"});
   v.field("end", e.end, "last month in force (open when omitted)", Rule{"YYYY-MM"});
   v.field("destination", e.destination, "destination it touches, or all", Rule{});
-  v.field("channel", e.channel, "channel (trade_cost): general or cbec", Rule{});
+  v.field("channel", e.channel, "channel (trade_cost)", Rule{});
   v.field("instrument", e.instrument, "instrument (national_floor)", Rule{});
   v.field("cities", e.cities, "cities (import_pilot); empty means all", Rule{});
   v.field("value", e.value,

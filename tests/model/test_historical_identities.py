@@ -36,7 +36,9 @@ def identities(path, label):
     alive = ds["firms_alive"].values
     flows = (ds["firm_births"] - ds["firm_deaths"] + ds["relocations_in"] - ds["relocations_out"]).values[1:]
     check((alive[1:] - alive[:-1] == flows).all(), f"{label}: firms alive identity fails")
-    check((emp >= 0).all() and (ds["labour_force"].values >= emp).all(), f"{label}: negative stock or unemployment")
+    check((emp >= 0).all(), f"{label}: negative employment")
+    # Not forced anywhere: migration and the rural pool keep the labour force above employment.
+    check((ds["labour_force"].values >= emp).all(), f"{label}: labour force below employment")
     check((ds["wage_cny"].values > 0).all(), f"{label}: non-positive wage")
     sales, seller, commission = (ds[v].values for v in ("platform_sales_usd", "seller_revenue_usd", "platform_commission_usd"))
     check(np.allclose(sales, seller + commission, rtol=1e-12, atol=1e-6), f"{label}: spending != seller revenue + commission")
@@ -45,13 +47,31 @@ def identities(path, label):
     check(np.allclose(declared, real, rtol=1e-12), f"{label}: declared exports != exports by channel")
     tx = ds["transactions_cny"].values  # time, payer, payee
     net = tx.sum(axis=1) - tx.sum(axis=2)  # received - paid, per sector
-    # Each payment leaves one sector and enters another: net flows cancel up to rounding.
-    check(np.allclose(net.sum(axis=1), 0.0, atol=1e-9 * np.abs(tx).sum(axis=(1, 2)).max()),
-          f"{label}: net flows do not sum to zero")
+    sector = {name: i for i, name in enumerate(ds["payer"].values.astype(str))}
+    fx = ds["cny_per_usd"].values
+    size = 1e-9 * np.abs(tx).sum(axis=(1, 2)).max()
+    # Each sector's budget against what the rules say it earned or its change in assets.
     cash = ds["firm_cash_cny"].values
-    firms = list(ds["payer"].values).index("firms")
-    check(np.allclose(cash[1:] - cash[:-1], net[1:, firms], rtol=1e-9, atol=1.0),
+    check(np.allclose(cash[1:] - cash[:-1], net[1:, sector["firms"]], rtol=1e-9, atol=1.0),
           f"{label}: change in firms' cash != their net receipts")
+    credit = ds["credit_outstanding_cny"].values
+    # The built-in defaults, which the library scenarios keep: firms.interest_rate_year 0.06 and
+    # zones.fiscal.income_tax_central_share 0.6.
+    rate = 0.06
+    banks = credit[:-1] * rate / 12 - (credit[1:] - credit[:-1] + ds["credit_written_off_cny"].values[1:])
+    check(np.allclose(net[1:, sector["banks"]], banks, atol=1.0 + size),
+          f"{label}: banks' budget != full-rate interest less the growth of their loans")
+    central = ds["tax_revenue_usd"].sum("city").values * fx * 0.6
+    check(np.allclose(net[:, sector["central_government"]], central, atol=size),
+          f"{label}: central government's budget != its share of income tax")
+    sales = ds["platform_sales_usd"].sum("destination").values * fx
+    check(np.allclose(tx[:, sector["rest_of_world"], sector["platforms"]], sales, atol=size),
+          f"{label}: buyers' payments to platforms != platform sales")
+    d_lf = ds["labour_force"].values[1:] - ds["labour_force"].values[:-1]
+    sources = (ds["net_migration"] + ds["rural_inflow"]).values[1:]
+    check(np.allclose(d_lf, sources, atol=1e-6), f"{label}: labour force changes by more than migration and the rural pool")
+    check(np.allclose(ds["net_migration"].sum("city").values, 0.0, atol=1e-6 * ds["labour_force"].sum("city").values.max()),
+          f"{label}: migration does not sum to zero")
     print(f"{label}: identities checked over {ds.sizes['time']} months x {ds.sizes['city']} cities")
     return ds
 

@@ -71,9 +71,10 @@ TEST_CASE("accounting: profit, tax, payments and a credit draw when cash is belo
   CHECK(f.profit_cny_last[0] == Approx(x.after_tax));
   CHECK(f.revenue_cny_last[0] == Approx(x.revenue));
   CHECK(f.loss_months[0] == 0);
-  CHECK(f.age_months[0] == 8);
-  CHECK(f.months_active[mk(w, 0, 0, kGeneral)] == 5);
-  CHECK(f.months_active[mk(w, 0, 0, kCbec)] == 3);
+  // Ageing is end_month's, not the books': age and months active are untouched here.
+  CHECK(f.age_months[0] == 7);
+  CHECK(f.months_active[mk(w, 0, 0, kGeneral)] == 4);
+  CHECK(f.months_active[mk(w, 0, 0, kCbec)] == 2);
   CHECK(f.insolvent[0] == 0);
   const double cash = 100000 + x.after_tax;
   const double draw = x.working_capital - cash;  // below the unused line of 280,000

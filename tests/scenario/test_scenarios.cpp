@@ -113,10 +113,10 @@ TEST_CASE("the scenario library says what it claims", "[scenario]") {
       INFO(name << "-only.yaml");
       const auto s = pzsim::load_scenario(dir / (name + "-only.yaml")).scenario;
       const std::vector<std::pair<std::string, double>> strengths = {
-          {"financial", s.zones.financial.strength},
-          {"information", s.zones.information.strength},
-          {"administration", s.zones.administration.strength},
-          {"enforcement", s.zones.enforcement.strength}};
+          {"financial", s.zones.instrument(pzsim::Instrument::financial).strength},
+          {"information", s.zones.instrument(pzsim::Instrument::information).strength},
+          {"administration", s.zones.instrument(pzsim::Instrument::administration).strength},
+          {"enforcement", s.zones.instrument(pzsim::Instrument::enforcement).strength}};
       for (const auto& [instrument, strength] : strengths) CHECK(strength == (instrument == name ? 1.0 : 0.0));
       CHECK(s.zones.list.size() == 165);
     }
@@ -171,6 +171,16 @@ TEST_CASE("each class of scenario error is an InputError naming file:line:column
       {"unknown destination in a timeline event",
        kMinimal + "timeline:\n  - {kind: trade_cost, start: 2016-03, destination: usa, value: 0.1}\n",
        {"case.yaml:4:53: ", "timeline.0.destination", "no destination named 'usa'", "'us'"}},
+      {"unknown instrument in a national floor event, with a suggestion",
+       kMinimal + "timeline:\n  - {kind: national_floor, start: 2018-01, instrument: informaton, value: 0.5}\n",
+       {"case.yaml:4:56: ", "timeline.0.instrument", "'informaton'", "'information' (did you mean it?)",
+        "financial, information, administration, enforcement"}},
+      {"unknown channel in a trade cost event, with a suggestion",
+       kMinimal + "timeline:\n  - {kind: trade_cost, start: 2018-01, channel: generl, value: 0.05}\n",
+       {"case.yaml:4:49: ", "timeline.0.channel", "'generl'", "'general' (did you mean it?)"}},
+      {"unknown event kind, with a suggestion",
+       kMinimal + "timeline:\n  - {kind: trade_costs, start: 2018-01, value: 0.05}\n",
+       {"case.yaml:4:12: ", "timeline.0.kind", "'trade_costs'", "'trade_cost' (did you mean it?)"}},
       {"unknown city in an import pilot event",
        kMinimal + "timeline:\n  - {kind: import_pilot, start: 2013-01, cities: [Ningbo], value: 1}\n",
        {"case.yaml:4:50: ", "timeline.0.cities.0", "no city named 'Ningbo'"}},
