@@ -17,12 +17,13 @@ namespace pzsim {
 
 namespace {
 
-// Synthetic cities: those the scenario generated (province "synthetic").
+// Synthetic cities: generated, or with any attribute drawn rather than given (the same flag
+// the result files carry as the `synthetic` coordinate on `city`).
 CityCounts count_cities(const Scenario& sc) {
   CityCounts c;
   for (const auto& city : sc.cities.list) {
     ++c.total;
-    (city.province == "synthetic" ? c.synthetic : c.real) += 1;
+    (city.synthetic ? c.synthetic : c.real) += 1;
   }
   return c;
 }

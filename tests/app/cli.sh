@@ -170,7 +170,7 @@ expect_in nodir err "/nonexistent-dir/x.h5" "run -o /nonexistent-dir/x.h5: messa
 # --- compare ----------------------------------------------------------------------------
 run_pz compare compare "$tmp/small.yaml" -q --seeds 1-2 --threads 2
 expect_rc compare 0 "compare of a small scenario"
-for text in "uncalibrated priors" "docs/model.md" "seeds: 1-2" "20 cities (8 real, 12 synthetic)" "a toy" \
+for text in "uncalibrated priors" "docs/model.md" "seeds: 1-2" "20 cities (0 real, 20 synthetic)" "a toy" \
   "small | all 20 cities in the scenario" "small | 8 zone cities: direct effect" "small | 12 other cities: spillover" \
   "net jobs (employment at the end)" "gross hires"; do
   expect_in compare out "$text" "compare table"

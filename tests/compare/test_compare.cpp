@@ -49,7 +49,9 @@ TEST_CASE("compare: scenarios that differ only in zone settings share one counte
   CHECK(c.scenarios[0].counterfactual != c.scenarios[3].counterfactual);
   CHECK(c.scenarios[0].counterfactual.rfind("counterfactual-", 0) == 0);
   CHECK(c.scenarios[0].cities.total == 5);
-  CHECK(c.scenarios[0].cities.synthetic == 3);
+  // A and B have drawn attributes, so with the three generated cities all five are synthetic.
+  CHECK(c.scenarios[0].cities.synthetic == 5);
+  CHECK(c.scenarios[0].cities.real == 0);
   // The shared counterfactual enters each scenario's rows: equal counterfactual means.
   CHECK(row(c, "a", "national", "net_jobs_end").counterfactual_mean == row(c, "rule", "national", "net_jobs_end").counterfactual_mean);
   CHECK(row(c, "a", "national", "net_jobs_end").counterfactual_mean != row(c, "firms", "national", "net_jobs_end").counterfactual_mean);
