@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sim/compare/intervals.hpp"
 #include "sim/core/error.hpp"
 #include "sim/estimators/estimators.hpp"
 
@@ -17,15 +18,6 @@ namespace {
 
 constexpr const char* kEstimatorOrder[] = {"twfe", "event_study", "callaway_santanna", "callaway_santanna_not_yet",
                                            "sun_abraham", "true_att"};
-
-// Two-sided 95% Student t quantile (df >= 1): the table to 30, then 1.96 + 2.4/df (within 0.002).
-double t_quantile_975(int df) {
-  static constexpr double table[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                     2.201,  2.179, 2.160,       2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                                     2.080,  2.074, 2.069,       2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-  if (df < 1) return std::nan("");
-  return df <= 30 ? table[df - 1] : 1.96 + 2.4 / df;
-}
 
 struct Key {
   std::string outcome, estimator;
@@ -208,9 +200,12 @@ DidReport run_did(const RunPairs& runs, const DidOptions& options) {
           double var = 0;
           for (const SeedValue& sv : v) var += (sv.estimate - mean) * (sv.estimate - mean) / (n - 1);
           row.se = std::sqrt(var / n);
-          const double half = t_quantile_975(static_cast<int>(v.size()) - 1) * *row.se;
-          row.lo = mean - half;
-          row.hi = mean + half;
+          // The t interval over seeds, as compare computes it (exact Student t quantile).
+          std::vector<double> estimates;
+          for (const SeedValue& sv : v) estimates.push_back(sv.estimate);
+          const Interval over_seeds = mean_interval(estimates, IntervalMethod::paired_t);
+          row.lo = over_seeds.lo;
+          row.hi = over_seeds.hi;
         }
         report.rows.push_back(std::move(row));
       }
