@@ -20,6 +20,7 @@
 #include "sim/run/run.hpp"
 #include "sim/run/summary.hpp"
 #include "sim/scenario/load.hpp"
+#include "sim/sensitivity/sensitivity.hpp"
 
 namespace {
 
@@ -134,6 +135,20 @@ int cmd_did(const DidCommandOptions& o) {
   return 0;
 }
 
+struct SensitivityCommandOptions {
+  sensitivity::SensitivityOptions options;
+  std::string dir, window, reduce = "mean", format = "table";
+};
+
+int cmd_sensitivity(SensitivityCommandOptions& o) {
+  o.options.dir = o.dir;
+  if (!o.window.empty()) o.options.window = sensitivity::parse_year_window(o.window);
+  o.options.reduce = o.reduce == "sum" ? sensitivity::Reduce::sum : o.reduce == "end" ? sensitivity::Reduce::end : sensitivity::Reduce::mean;
+  const auto report = sensitivity::run_sensitivity(o.options);
+  std::fputs(sensitivity::format_report(report, o.format == "csv" ? sensitivity::Format::csv : sensitivity::Format::table).c_str(), stdout);
+  return 0;
+}
+
 int cmd_validate(const CommonOptions& o, bool print) {
   const LoadedScenario loaded = load(o);
   if (print)
@@ -219,6 +234,18 @@ int main(int argc, char** argv) {
   evidence_cmd->add_option("--targets", evidence_opts.targets, "Targets file (default: the project's analysis/evidence.yaml)");
   evidence_cmd->add_option("--scenario", evidence_opts.scenario, "With a compare folder of several scenarios: which one (default the first)");
 
+  SensitivityCommandOptions sens_opts;
+  CLI::App* sensitivity_cmd = app.add_subcommand(
+      "sensitivity", "First-order and total Sobol indices of a Saltelli sweep (design: saltelli) with bootstrap intervals");
+  sensitivity_cmd->add_option("dir", sens_opts.dir, "Sweep folder (reads DIR/sweep.h5)")->required();
+  sensitivity_cmd->add_option("--output", sens_opts.options.outputs, "Collected variable of sweep.h5 (repeatable)")->required();
+  sensitivity_cmd->add_option("--window", sens_opts.window, "Years reduced to one number per run, e.g. 2016-2020 (default: all)");
+  sensitivity_cmd->add_option("--reduce", sens_opts.reduce, "Over the window: mean (default), sum or end (last month)")
+      ->check(CLI::IsMember({"sum", "mean", "end"}));
+  sensitivity_cmd->add_option("--resamples", sens_opts.options.bootstrap.resamples, "Bootstrap resamples (default 1000)")
+      ->check(CLI::Range(1, 1000000));
+  sensitivity_cmd->add_option("--format", sens_opts.format, "table (default) or csv")->check(CLI::IsMember({"table", "csv"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -239,6 +266,7 @@ int main(int argc, char** argv) {
       return evidence::run_evidence(evidence_opts, std::cout);
     }
     if (did_cmd->parsed()) return cmd_did(did_opts);
+    if (sensitivity_cmd->parsed()) return cmd_sensitivity(sens_opts);
     if (schema->parsed()) {
       std::fputs(schema_markdown().c_str(), stdout);
       return 0;

@@ -70,13 +70,16 @@ double sd_of(std::span<const double> v, double mean) {
   return std::sqrt(s / static_cast<double>(v.size() - 1));
 }
 
-// Order-statistic quantile with linear interpolation (sorted input).
-double quantile(const std::vector<double>& sorted, double p) {
+}  // namespace
+
+double sorted_quantile(std::span<const double> sorted, double p) {
   const double h = p * static_cast<double>(sorted.size() - 1);
   const std::size_t lo = static_cast<std::size_t>(std::floor(h));
   const std::size_t hi = std::min(sorted.size() - 1, lo + 1);
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
+
+namespace {
 
 // Statistic of each bootstrap resample; `stat(indices)` gets the n resampled positions.
 template <class Stat>
@@ -92,7 +95,7 @@ std::pair<double, double> bootstrap_bounds(std::size_t n, double level, Stat&& s
   }
   if (stats.empty()) return {kNaN, kNaN};
   std::sort(stats.begin(), stats.end());
-  return {quantile(stats, (1.0 - level) / 2.0), quantile(stats, (1.0 + level) / 2.0)};
+  return {sorted_quantile(stats, (1.0 - level) / 2.0), sorted_quantile(stats, (1.0 + level) / 2.0)};
 }
 
 }  // namespace

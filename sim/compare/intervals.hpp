@@ -27,6 +27,10 @@ double student_t_quantile(double p, double df);
 inline constexpr int kBootstrapResamples = 10000;
 inline constexpr std::uint64_t kBootstrapSeed = 20150307;
 
+// Quantile p (0..1) of sorted values, linear interpolation between order statistics; the
+// bootstrap percentile bounds here and in sim/sensitivity use it. `sorted` must not be empty.
+double sorted_quantile(std::span<const double> sorted, double p);
+
 // Mean of `values` with its `level` interval: mean +- t_{(1+level)/2, n-1} sd / sqrt(n)
 // (paired t), or the (1-level)/2 and (1+level)/2 quantiles of the means of resamples
 // (bootstrap percentile, linear interpolation between order statistics).
