@@ -21,6 +21,8 @@
 #include "sim/run/summary.hpp"
 #include "sim/scenario/load.hpp"
 #include "sim/sensitivity/sensitivity.hpp"
+#include "sim/sweep/collect.hpp"
+#include "sim/sweep/sweep.hpp"
 
 namespace {
 
@@ -149,6 +151,34 @@ int cmd_sensitivity(SensitivityCommandOptions& o) {
   return 0;
 }
 
+struct SweepCommandOptions {
+  std::string input, out_dir;
+  SweepFlags flags;
+  SweepOptions run;
+};
+
+// `pzsim sweep SWEEP.yaml -o DIR` or `pzsim sweep SCENARIO --grid key=v1,v2 ... -o DIR`:
+// with --grid the input is a scenario, otherwise a sweep file.
+int cmd_sweep(SweepCommandOptions& o) {
+  const bool flag_form = !o.flags.grid.empty();
+  SweepSpec spec;
+  if (flag_form) {
+    o.flags.scenario = o.input;
+    spec = sweep_from_flags(o.flags);
+  } else {
+    if (!o.flags.overrides.empty() || o.flags.counterfactual || !o.flags.variables.empty() || !o.flags.aggregate.empty() ||
+        o.flags.seeds != "1")
+      throw InputError("--set, --seeds, --counterfactual, --collect and --aggregate go with --grid; a sweep file sets them itself");
+    spec = load_sweep_file(o.input);
+  }
+  o.run.out_dir = o.out_dir;
+  const SweepOutcome outcome = run_sweep(spec, o.run, &g_interrupted);
+  if (!o.run.quiet)
+    std::printf("pzsim sweep: %zu runs (%zu already complete, %zu run now, %zu failed) in %.1f s; outputs in %s (manifest.csv, runs/, sweep.h5)\n",
+                outcome.runs, outcome.reused, outcome.ran, outcome.failed, outcome.wall_seconds, o.out_dir.c_str());
+  return outcome.failed > 0 ? 1 : 0;
+}
+
 int cmd_validate(const CommonOptions& o, bool print) {
   const LoadedScenario loaded = load(o);
   if (print)
@@ -219,6 +249,22 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(-1000, 1000));
   did_cmd->add_option("--format", did_opts.format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
 
+  SweepCommandOptions sweep_opts;
+  CLI::App* sweep = app.add_subcommand("sweep", "Run a sweep (grid, list, Latin hypercube or Saltelli design x seeds) into a folder; rerun to resume");
+  sweep->add_option("input", sweep_opts.input, "Sweep file (SWEEP.yaml), or a scenario with --grid")->required();
+  sweep->add_option("-o,--output-dir", sweep_opts.out_dir, "Sweep folder (manifest.csv, runs/, sweep.h5); an existing one is resumed")->required();
+  sweep->add_option("--grid", sweep_opts.flags.grid, "A grid factor: key.path=v1,v2,... (repeatable; with a scenario)")->take_all()->allow_extra_args(false);
+  sweep->add_option("--seeds", sweep_opts.flags.seeds, "Seeds of every point, e.g. 1-3 or 1,4,7-9 (with --grid; default 1)");
+  sweep->add_option("--set", sweep_opts.flags.overrides, "Fixed override of every point: path.to.key=value (with --grid)")->take_all()->allow_extra_args(false);
+  sweep->add_flag("--counterfactual", sweep_opts.flags.counterfactual, "Also run each point's counterfactual (zones removed; with --grid)");
+  sweep->add_option("--collect", sweep_opts.flags.variables, "Result variable to collect into sweep.h5 (repeatable; with --grid)")->take_all()->allow_extra_args(false);
+  sweep->add_option("--aggregate", sweep_opts.flags.aggregate, "nation, zone, other (any, in order) or city (with --grid)")->take_all()->allow_extra_args(false);
+  sweep->add_option("--threads", sweep_opts.run.threads, "Worker threads (default: all cores); results do not depend on it")->check(CLI::Range(1, 4096));
+  sweep->add_flag("--quiet,-q", sweep_opts.run.quiet, "No progress output");
+  std::string collect_dir;
+  CLI::App* collect = app.add_subcommand("collect", "Rebuild DIR/sweep.h5 (and the statuses in manifest.csv) from a sweep folder's run files");
+  collect->add_option("dir", collect_dir, "Sweep folder written by pzsim sweep -o DIR")->required();
+
   CLI::App* schema = app.add_subcommand("schema", "Print the scenario schema reference (Markdown)");
 
   evidence::EvidenceOptions evidence_opts;
@@ -267,6 +313,11 @@ int main(int argc, char** argv) {
     }
     if (did_cmd->parsed()) return cmd_did(did_opts);
     if (sensitivity_cmd->parsed()) return cmd_sensitivity(sens_opts);
+    if (sweep->parsed()) return cmd_sweep(sweep_opts);
+    if (collect->parsed()) {
+      const CollectOutcome c = collect_sweep(collect_dir, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+      return c.failed + c.missing > 0 ? 1 : 0;
+    }
     if (schema->parsed()) {
       std::fputs(schema_markdown().c_str(), stdout);
       return 0;

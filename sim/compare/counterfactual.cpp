@@ -32,16 +32,18 @@ std::string canonical_text(const Scenario& scenario) {
   return emit_yaml(s);
 }
 
-std::string hash8(const std::string& text) {
+std::string hash16(const std::string& text) {
   std::uint64_t h = 14695981039346656037ull;
   for (unsigned char ch : text) {
     h ^= ch;
     h *= 1099511628211ull;
   }
-  char buf[9];
-  std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(h >> 32));
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
 }
+
+std::string hash8(const std::string& text) { return hash16(text).substr(0, 8); }
 
 std::vector<std::pair<Month, std::vector<int>>> zone_batches(const Scenario& scenario) {
   const Clock clock{scenario.run.start, scenario.run.months};

@@ -24,6 +24,8 @@ std::string canonical_text(const Scenario& scenario);
 
 // First 8 hex digits of the 64-bit FNV-1a hash of a text (run labels).
 std::string hash8(const std::string& text);
+// All 16 hex digits of the same hash (sweep run files).
+std::string hash16(const std::string& text);
 
 // Zone cities grouped by approval month inside the run window, in month order: the batches
 // of leave-one-batch-out.

@@ -31,6 +31,7 @@ enum class Stream : std::uint32_t {
   kImportShopping = 12,
   kImportAdoption = 13,
   kBootstrap = 14,  // resampling seeds for comparison intervals (sim/compare), never the model
+  kSweepDesign = 15,  // Latin hypercube strata of sweep designs (sim/sweep), never the model
 };
 
 // 128-bit product for unbiased-enough range reduction (GCC/Clang extension).

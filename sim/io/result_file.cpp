@@ -86,6 +86,7 @@ ResultFile::ResultFile(std::filesystem::path final_path, bool force, const World
   std::string overrides;
   for (const auto& o : metadata.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
   w.set_attribute("overrides", overrides);
+  for (const auto& [name, value] : metadata.attributes) w.set_attribute(name, value);
   w.set_attribute("created_utc", utc_now_iso8601());
   w.set_attribute("sample_fraction", sc.scale.sample_fraction);
   w.set_attribute("scaling", "Firm agents stand for sample_fraction of China's trading firms and demand is scaled by "
@@ -193,6 +194,7 @@ void ResultFile::write_snapshot(const World& world, const State& state) {
 
 void ResultFile::commit(double wall_seconds) {
   writer_->set_attribute("wall_seconds", wall_seconds);
+  writer_->set_attribute("complete", std::int64_t{1});  // written last: a file without it is not a finished run
   writer_->close();
   writer_.reset();
   std::error_code ec;

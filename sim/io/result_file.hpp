@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/io/h5.hpp"
@@ -19,6 +20,7 @@ struct RunMetadata {
   std::uint64_t seed = 0;
   std::string role;           // "policy", "counterfactual", "leave_out" or empty
   std::vector<std::string> overrides;  // --set overrides applied to the scenario file, in order
+  std::vector<std::pair<std::string, std::string>> attributes{};  // extra root string attributes (sweeps)
 };
 
 class ResultFile {
@@ -31,7 +33,8 @@ class ResultFile {
   ~ResultFile();  // removes the temporary file unless committed
 
   void append_month(const World& world, const State& state, const MonthOutputs& out);
-  // Records the wall time, closes and renames to the final name.
+  // Records the wall time and the completion marker (root attribute complete = 1), closes
+  // and renames to the final name.
   void commit(double wall_seconds);
 
   const std::filesystem::path& temp_path() const { return temp_path_; }

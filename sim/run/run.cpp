@@ -25,13 +25,14 @@ RunResult execute_run(const RunRequest& request, const std::atomic<bool>* cancel
   std::optional<ResultFile> file;
   if (request.output)
     file.emplace(*request.output, request.force, world,
-                 RunMetadata{request.scenario_yaml, request.scenario_path, request.seed, request.role, request.overrides});
+                 RunMetadata{request.scenario_yaml, request.scenario_path, request.seed, request.role, request.overrides,
+                             request.attributes});
   const auto start = WallClock::now();
   run_simulation(
       sc, request.seed,
       [&](const World& w, const State& state, const MonthOutputs& out) {
         if (file) file->append_month(w, state, out);
-        result.series.add_month(w, state, out);
+        if (request.keep_series) result.series.add_month(w, state, out);
         if (progress) progress(state.step + 1, w.clock.at(state.step).str());
       },
       cancel);
@@ -52,7 +53,7 @@ RunResult run_with_threads(const RunRequest& request, int threads, const std::at
 }
 
 std::vector<RunResult> execute_runs(const std::vector<RunRequest>& requests, int threads, const std::atomic<bool>* cancel,
-                                    const std::function<void(std::size_t, const RunResult&)>& on_done) {
+                                    const std::function<void(std::size_t, const RunResult&)>& on_done, const RunFailed& on_failed) {
   std::vector<RunResult> results(requests.size());
   if (requests.empty()) return results;
   oneapi::tbb::task_arena arena(threads > 0 ? threads : oneapi::tbb::task_arena::automatic);
@@ -71,6 +72,7 @@ std::vector<RunResult> execute_runs(const std::vector<RunRequest>& requests, int
   std::exception_ptr first_error;
   std::mutex mutex;
   const auto run_one = [&](std::size_t i) {
+    const auto started = WallClock::now();
     try {
       // One flag to poll: mirror the caller's flag into `stop` from the progress callback.
       results[i] = execute_run(requests[i], &stop, [&](int, const std::string&) {
@@ -78,8 +80,16 @@ std::vector<RunResult> execute_runs(const std::vector<RunRequest>& requests, int
       });
       std::lock_guard<std::mutex> lock(mutex);
       if (on_done) on_done(i, results[i]);
+    } catch (const RunCancelled&) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!first_error) first_error = std::current_exception();
+      stop.store(true);
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex);
+      if (on_failed) {
+        on_failed(i, std::current_exception(), std::chrono::duration<double>(WallClock::now() - started).count());
+        return;
+      }
       if (!first_error) first_error = std::current_exception();
       stop.store(true);
     }

@@ -6,11 +6,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/run/city_series.hpp"
@@ -28,6 +30,8 @@ struct RunRequest {
   std::string label;                         // short name for progress lines (e.g. "historical s3")
   std::optional<std::filesystem::path> output;  // result file to write, if any
   bool force = false;                        // overwrite an existing result file
+  std::vector<std::pair<std::string, std::string>> attributes;  // extra root string attributes (sweep_point, override_<key>)
+  bool keep_series = true;                   // keep the per-city series in RunResult (sweeps only need the file)
 };
 
 struct RunResult {
@@ -52,9 +56,13 @@ RunResult run_with_threads(const RunRequest& request, int threads, const std::at
 // cores and memory allow; each run's own loops share the same threads. Results come back in
 // request order and do not depend on the schedule. `on_done(i, result)` is called (from one
 // thread at a time) as run i completes. If any run fails or is cancelled, the others stop at
-// their next month and the first error is rethrown.
+// their next month and the first error is rethrown. With `on_failed`, a failed run is reported
+// to it instead (from one thread at a time: run, error, seconds it ran) and the others go on;
+// its result stays empty. Cancellation always stops every run (RunCancelled).
+using RunFailed = std::function<void(std::size_t, const std::exception_ptr&, double)>;
 std::vector<RunResult> execute_runs(const std::vector<RunRequest>& requests, int threads, const std::atomic<bool>* cancel,
-                                    const std::function<void(std::size_t, const RunResult&)>& on_done = {});
+                                    const std::function<void(std::size_t, const RunResult&)>& on_done = {},
+                                    const RunFailed& on_failed = {});
 
 // Bytes of RAM one run needs, roughly, and what the machine has available.
 std::uintmax_t estimate_memory_bytes(const Scenario& scenario);
