@@ -22,6 +22,7 @@
 #include "sim/scenario/load.hpp"
 #include "sim/sensitivity/sensitivity.hpp"
 #include "sim/sweep/collect.hpp"
+#include "sim/sweep/mpi_sweep.hpp"
 #include "sim/sweep/sweep.hpp"
 
 namespace {
@@ -155,6 +156,7 @@ struct SweepCommandOptions {
   std::string input, out_dir;
   SweepFlags flags;
   SweepOptions run;
+  std::optional<std::size_t> index, slices;  // job arrays (sim/sweep/mpi_sweep.hpp)
 };
 
 // `pzsim sweep SWEEP.yaml -o DIR` or `pzsim sweep SCENARIO --grid key=v1,v2 ... -o DIR`:
@@ -172,7 +174,11 @@ int cmd_sweep(SweepCommandOptions& o) {
     spec = load_sweep_file(o.input);
   }
   o.run.out_dir = o.out_dir;
-  const SweepOutcome outcome = run_sweep(spec, o.run, &g_interrupted);
+  if (o.index) choose_slice(o.run, *o.index, o.slices);
+  else if (o.slices) throw InputError("--slices goes with --index");
+  const DistributedSweep shared = run_sweep_distributed(spec, o.run, &g_interrupted);
+  if (shared.worker) return 0;  // an MPI worker rank: rank 0 reports
+  const SweepOutcome& outcome = shared.outcome;
   if (!o.run.quiet)
     std::printf("pzsim sweep: %zu runs (%zu already complete, %zu run now, %zu failed) in %.1f s; outputs in %s (manifest.csv, runs/, sweep.h5)\n",
                 outcome.runs, outcome.reused, outcome.ran, outcome.failed, outcome.wall_seconds, o.out_dir.c_str());
@@ -261,6 +267,8 @@ int main(int argc, char** argv) {
   sweep->add_option("--aggregate", sweep_opts.flags.aggregate, "nation, zone, other (any, in order) or city (with --grid)")->take_all()->allow_extra_args(false);
   sweep->add_option("--threads", sweep_opts.run.threads, "Worker threads (default: all cores); results do not depend on it")->check(CLI::Range(1, 4096));
   sweep->add_flag("--quiet,-q", sweep_opts.run.quiet, "No progress output");
+  sweep->add_option("--index", sweep_opts.index, "Job arrays: run only slice I (0-based) of the runs, e.g. $SLURM_ARRAY_TASK_ID; gather with pzsim collect");
+  sweep->add_option("--slices", sweep_opts.slices, "Job arrays: how many slices (default $SLURM_ARRAY_TASK_COUNT)")->check(CLI::Range(1, 1000000));
   std::string collect_dir;
   CLI::App* collect = app.add_subcommand("collect", "Rebuild DIR/sweep.h5 (and the statuses in manifest.csv) from a sweep folder's run files");
   collect->add_option("dir", collect_dir, "Sweep folder written by pzsim sweep -o DIR")->required();

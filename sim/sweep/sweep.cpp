@@ -351,8 +351,10 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const
   std::vector<std::size_t> to_run;
   SweepOutcome outcome;
   const auto log = options.log ? options.log : [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  std::size_t distinct = 0;
   for (std::size_t i = 0; i < plan.rows.size(); ++i) {
     if (plan.owner[i] != i) continue;
+    if (distinct++ % options.slices != options.slice) continue;  // another slice's run (job arrays)
     ++outcome.runs;
     SweepRow& row = plan.rows[i];
     const RunRequest& r = plan.requests[i];
@@ -400,19 +402,20 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const
       write_manifest(dir / "manifest.csv", spec.design.factors, plan.rows);
       progress.run_done(requests[j].label, seconds, error);
     };
+    const auto on_done = [&](std::size_t j, const RunResult& result) { record(j, result.wall_seconds, ""); };
+    const auto on_failed = [&](std::size_t j, const std::exception_ptr& error, double seconds) {
+      std::string what = "unknown error";
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      record(j, seconds, what);
+    };
     try {
-      execute_runs(
-          requests, options.threads, cancel, [&](std::size_t j, const RunResult& result) { record(j, result.wall_seconds, ""); },
-          [&](std::size_t j, const std::exception_ptr& error, double seconds) {
-            std::string what = "unknown error";
-            try {
-              std::rethrow_exception(error);
-            } catch (const std::exception& e) {
-              what = e.what();
-            } catch (...) {
-            }
-            record(j, seconds, what);
-          });
+      if (options.executor) options.executor(requests, cancel, on_done, on_failed);
+      else execute_runs(requests, options.threads, cancel, on_done, on_failed);
     } catch (const RunCancelled&) {
       if (!options.quiet)
         log("pzsim sweep: interrupted; " + std::to_string(outcome.reused + outcome.ran) + " of " + std::to_string(outcome.runs) +
@@ -420,7 +423,13 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const
       throw;
     }
   }
-  collect_sweep(dir, options.quiet ? std::function<void(const std::string&)>{} : log);
+  if (options.slices > 1) {
+    if (!options.quiet)
+      log("pzsim sweep: slice " + std::to_string(options.slice) + " of " + std::to_string(options.slices) +
+          " done; run `pzsim collect " + dir.string() + "` once every slice is done");
+  } else {
+    collect_sweep(dir, options.quiet ? std::function<void(const std::string&)>{} : log);
+  }
   outcome.wall_seconds = std::chrono::duration<double>(WallClock::now() - started).count();
   return outcome;
 }

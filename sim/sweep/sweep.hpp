@@ -61,6 +61,14 @@ struct SweepOptions {
   bool quiet = false;                 // no progress output
   double heartbeat_seconds = 60.0;    // not on a terminal: a progress line at least this often
   std::function<void(const std::string&)> log;  // progress lines (default: stderr)
+  // Job-array mode (--index/--slices): run only the distinct runs r (in plan order) with
+  // r % slices == slice, and leave sweep.h5 to `pzsim collect` once every slice is done.
+  std::size_t slice = 0, slices = 1;
+  // Runs the requests in place of execute_runs, with the same callbacks and contract; MPI
+  // work sharing sets it (sim/sweep/mpi_sweep.cpp).
+  std::function<void(const std::vector<RunRequest>&, const std::atomic<bool>*,
+                     const std::function<void(std::size_t, const RunResult&)>&, const RunFailed&)>
+      executor;
 };
 
 struct SweepOutcome {
