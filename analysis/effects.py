@@ -28,14 +28,36 @@ def yearly(ds, cities):
     return out.to_dataframe()
 
 
+REQUIRED_VARIABLES = ("month", "exports_usd", "employment", "zone_active", "city")
+
+
+def open_run(path):
+    """Opens a pzsim result file, or exits with one line naming the file and the problem
+    (missing, not HDF5, truncated, not a pzsim run) instead of a traceback."""
+    try:
+        ds = xr.open_dataset(path, engine="h5netcdf")
+    except FileNotFoundError:
+        sys.exit(f"effects.py: {path}: no such file")
+    except Exception as error:  # h5py/h5netcdf raise OSError, ValueError and others for corrupt files
+        sys.exit(f"effects.py: {path}: not a readable pzsim result file ({type(error).__name__}: {error})")
+    missing = [name for name in REQUIRED_VARIABLES if name not in ds.variables]
+    missing += [f"attribute {name}" for name in ("seed", "sample_fraction") if name not in ds.attrs]
+    if missing:
+        sys.exit(f"effects.py: {path}: not a pzsim result file (missing {', '.join(missing)})")
+    try:  # read what is used now, so damaged data is reported here too, not deep in pandas
+        return ds[["month", "exports_usd", "employment", "zone_active"]].load()
+    except Exception as error:
+        sys.exit(f"effects.py: {path}: damaged pzsim result file ({type(error).__name__}: {error})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("policy")
     parser.add_argument("counterfactual")
     parser.add_argument("--plot", help="write a PNG of CBEC exports by group")
     args = parser.parse_args()
-    policy = xr.open_dataset(args.policy, engine="h5netcdf")
-    counterfactual = xr.open_dataset(args.counterfactual, engine="h5netcdf")
+    policy = open_run(args.policy)
+    counterfactual = open_run(args.counterfactual)
     if policy.attrs["seed"] != counterfactual.attrs["seed"]:
         sys.exit("the two runs have different seeds; the paired difference would be seed noise")
     zone = policy["zone_active"].isel(time=-1).values.astype(bool)

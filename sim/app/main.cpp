@@ -1,13 +1,16 @@
 // pzsim: one executable, subcommands run, validate, compare, report, did, schema.
 // Exit codes: 0 success, 2 bad input (scenario, overrides, arguments), 1 internal or
 // environmental failure (I/O, resources, interrupted).
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "pzsim/version.hpp"
@@ -20,6 +23,7 @@
 #include "sim/run/run.hpp"
 #include "sim/run/summary.hpp"
 #include "sim/scenario/load.hpp"
+#include "sim/scenario/seed.hpp"
 #include "sim/sensitivity/sensitivity.hpp"
 #include "sim/sweep/collect.hpp"
 #include "sim/sweep/mpi_sweep.hpp"
@@ -28,16 +32,56 @@
 namespace {
 
 using namespace pzsim;
-// Set by SIGINT/SIGTERM; the run stops between months and removes its temporary file.
-// A signal flag is necessarily process-wide; nothing else is.
+// Set by SIGINT, SIGTERM, SIGHUP and SIGQUIT; loading stops at once and a run between months,
+// removing its temporary file. A signal flag is necessarily process-wide; nothing else is.
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_signal(int) { g_interrupted.store(true); }
+
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  for (const int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaction(signal_number, &action, nullptr);
+}
+
+// Descriptors 0-2 must be open before any file is: a file opened while stdout is closed
+// would become fd 1 and receive what pzsim prints. A closed stdin or stderr is given
+// /dev/null; a closed stdout is an error, since results printed there would be lost.
+bool standard_descriptors_ok() {
+  for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    const int opened = ::open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);
+    if (opened != fd) return false;
+    if (fd == STDOUT_FILENO) {
+      std::fprintf(stderr, "pzsim: error: standard output is closed; pzsim prints its results there (redirect it to /dev/null to discard them)\n");
+      return false;
+    }
+  }
+  return true;
+}
+
+// Everything printed to stdout is only printed once it is flushed and closed without error:
+// a full disk (validate --print > file on a full tmpfs), /dev/full or a closed pipe must not
+// pass for success with a truncated result.
+int finish_stdout(int code) {
+  std::cout.flush();
+  const bool stream_ok = static_cast<bool>(std::cout);
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
+  const int flush_errno = errno;
+  const bool closed = std::fclose(stdout) == 0;
+  if (stream_ok && flushed && closed) return code;
+  const int reason = flush_errno != 0 ? flush_errno : errno;
+  std::fprintf(stderr, "pzsim: error: writing to standard output failed (%s); what was printed is incomplete\n",
+               reason != 0 ? std::strerror(reason) : "write error");
+  return code == 0 ? 1 : code;
+}
 
 struct CompareOptions {
   std::vector<std::string> scenarios;
   std::vector<std::string> overrides;
   std::string seeds;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;  // parsed by parse_seed, as in scenario files
   int replications = 0;
   bool bootstrap = false;
   bool by_cohort = false;
@@ -51,7 +95,7 @@ struct CompareOptions {
 struct CommonOptions {
   std::string scenario;
   std::vector<std::string> overrides;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;  // parsed by parse_seed, as in scenario files
   int threads = 0;
   bool quiet = false;
 };
@@ -71,8 +115,8 @@ void add_common(CLI::App* cmd, CommonOptions& o, bool running) {
 
 LoadedScenario load(const CommonOptions& o) {
   std::vector<std::string> overrides = o.overrides;
-  if (o.seed) overrides.push_back("run.seed=" + std::to_string(*o.seed));
-  return load_scenario(o.scenario, overrides);
+  if (o.seed) overrides.push_back("run.seed=" + std::to_string(parse_seed_or_throw(*o.seed, "--seed")));
+  return load_scenario(o.scenario, overrides, &g_interrupted);
 }
 
 int cmd_run(const CommonOptions& o, std::string output, bool force) {
@@ -100,7 +144,7 @@ int cmd_compare(const CompareOptions& o) {
   request.overrides = o.overrides;
   if (!o.seeds.empty() + (o.replications > 0) + o.seed.has_value() > 1)
     throw InputError("give only one of --seeds, --replications and --seed");
-  request.seeds = o.seed                ? std::vector<std::uint64_t>{*o.seed}
+  request.seeds = o.seed                ? std::vector<std::uint64_t>{parse_seed_or_throw(*o.seed, "--seed")}
                   : !o.seeds.empty()    ? parse_seed_list(o.seeds)
                                         : parse_seed_list("1-" + std::to_string(o.replications > 0 ? o.replications : 5));
   request.method = o.bootstrap ? IntervalMethod::bootstrap : IntervalMethod::paired_t;
@@ -187,6 +231,7 @@ int cmd_sweep(SweepCommandOptions& o) {
 
 int cmd_validate(const CommonOptions& o, bool print) {
   const LoadedScenario loaded = load(o);
+  if (g_interrupted.load()) throw RunCancelled{};
   if (print)
     std::fputs(loaded.resolved_yaml.c_str(), stdout);
   else
@@ -198,7 +243,7 @@ int cmd_validate(const CommonOptions& o, bool print) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run_main(int argc, char** argv) {
   CLI::App app{"pzsim: agent-based simulation of China's cross-border e-commerce pilot zones, jobs and exports"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("pzsim ") + kVersion + " (" + kGitCommit + ")");
@@ -307,8 +352,6 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   try {
     if (run->parsed()) return cmd_run(run_opts, output, force);
     if (validate->parsed()) return cmd_validate(validate_opts, print);
@@ -333,6 +376,9 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::fprintf(stderr, "pzsim: error: %s\n", e.what());
     return 2;
+  } catch (const NumericError& e) {
+    std::fprintf(stderr, "pzsim: error: %s\n", e.what());
+    return 1;
   } catch (const RunCancelled&) {
     std::fprintf(stderr, "pzsim: interrupted; no output file was written\n");
     return 1;
@@ -348,4 +394,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 1;
+}
+
+// Signals are handled and stdout checked around every subcommand, --help included.
+int main(int argc, char** argv) {
+  if (!standard_descriptors_ok()) return 1;
+  install_signal_handlers();
+  return finish_stdout(run_main(argc, argv));
 }

@@ -12,6 +12,7 @@
 #include "sim/model/world.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/load.hpp"
+#include "sim/scenario/seed.hpp"
 
 namespace pzsim {
 
@@ -50,12 +51,9 @@ std::vector<std::uint64_t> parse_seed_list(const std::string& text) {
   std::size_t pos = 0;
   const auto bad = [&](const std::string& why) { return InputError("--seeds " + text + ": " + why); };
   const auto number = [&](const std::string& s) -> std::uint64_t {
-    if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) throw bad("'" + s + "' is not a seed");
-    try {
-      return std::stoull(s);
-    } catch (const std::exception&) {
-      throw bad("'" + s + "' is too large");
-    }
+    std::string problem;
+    if (const auto seed = parse_seed(s, problem)) return *seed;
+    throw bad("'" + s + "' is not a seed: " + problem);
   };
   while (pos <= text.size()) {
     const std::size_t comma = std::min(text.find(',', pos), text.size());
@@ -70,7 +68,9 @@ std::vector<std::uint64_t> parse_seed_list(const std::string& text) {
       if (last < first) throw bad("range " + part + " runs backwards");
       if (last - first >= 100000) throw bad("range " + part + " is too long");
     }
-    for (std::uint64_t s = first; s <= last; ++s) {
+    // Counted, not `s <= last`, which never ends when last is 2^64 - 1.
+    for (std::uint64_t k = 0; k <= last - first; ++k) {
+      const std::uint64_t s = first + k;
       if (!seen.insert(s).second) throw bad("seed " + std::to_string(s) + " is listed twice");
       seeds.push_back(s);
     }
@@ -89,7 +89,7 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
   std::vector<ScenarioPlan> plans;
   std::set<std::string> names;
   for (const auto& path : request.scenario_paths) {
-    LoadedScenario loaded = load_scenario(path, request.overrides);
+    LoadedScenario loaded = load_scenario(path, request.overrides, cancel);
     ScenarioPlan plan;
     plan.info.name = std::filesystem::path(path).stem().string();
     if (!names.insert(plan.info.name).second)
@@ -140,9 +140,7 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
     std::error_code ec;
     std::filesystem::create_directories(*request.out_dir / "runs", ec);
     if (ec) throw IoError("cannot create " + (*request.out_dir / "runs").string() + ": " + ec.message());
-    for (const char* name : {"comparison.json", "comparison.csv"})
-      if (std::filesystem::exists(*request.out_dir / name) && !request.force)
-        throw InputError((*request.out_dir / name).string() + " already exists; use --force to overwrite it or -o to choose another folder");
+    for (const char* name : {"comparison.json", "comparison.csv"}) check_output_target(*request.out_dir / name, request.force);
   }
   for (std::uint64_t seed : request.seeds)
     for (const auto& run : runs) {
@@ -157,12 +155,12 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
       r.role = run.role;
       r.label = run.label + " seed " + std::to_string(seed);
       r.force = request.force;
+      r.defer_publish = true;  // every run's file is published together once all are done
       RunRecord rec{run.scenario, run.label, run.role, seed, ""};
       if (request.out_dir) {
         rec.file = "runs/" + run.label + "-s" + std::to_string(seed) + ".h5";
         r.output = *request.out_dir / rec.file;
-        if (std::filesystem::exists(*r.output) && !request.force)
-          throw InputError(r.output->string() + " already exists; use --force to overwrite it or -o to choose another folder");
+        check_output_target(*r.output, request.force, {run.path});
       }
       requests.push_back(std::move(r));
       records.push_back(std::move(rec));
@@ -175,6 +173,12 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
     if (progress) progress(done, requests.size(), records[i], r.wall_seconds);
   });
   result.runs = records;
+  // All runs are complete: publish their files together (none if any name is taken meanwhile).
+  for (const auto& r : results)
+    if (r.unpublished && !request.force && std::filesystem::exists(r.unpublished->final_path()))
+      throw InputError(r.unpublished->final_path().string() + " appeared while the comparison was running; nothing was written");
+  for (const auto& r : results)
+    if (r.unpublished) r.unpublished->publish();
 
   // --- rows ---------------------------------------------------------------------------
   const std::size_t per_seed = runs.size();

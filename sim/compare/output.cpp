@@ -11,6 +11,7 @@
 #include "sim/compare/compare.hpp"
 #include "sim/compare/estimands.hpp"
 #include "sim/core/error.hpp"
+#include "sim/io/result_file.hpp"
 
 namespace pzsim {
 
@@ -240,8 +241,7 @@ void write_comparison_files(const Comparison& c, const std::filesystem::path& fo
   const std::pair<const char*, std::string> files[] = {{"comparison.csv", format_csv(c)}, {"comparison.json", format_json(c)}};
   for (const auto& [name, text] : files) {
     const std::filesystem::path final_path = folder / name;
-    std::filesystem::path temp = final_path;
-    temp += ".tmp-" + std::to_string(::getpid());
+    const std::filesystem::path temp = temporary_path_for(final_path);
     {
       std::ofstream out(temp, std::ios::binary);
       out << text;

@@ -108,6 +108,10 @@ struct Native<std::int64_t> {
   static hid_t memory_type() { return H5T_NATIVE_INT64; }
 };
 template <>
+struct Native<std::uint64_t> {
+  static hid_t memory_type() { return H5T_NATIVE_UINT64; }
+};
+template <>
 struct Native<std::int32_t> {
   static constexpr ValueType type = ValueType::i32;
   static hid_t memory_type() { return H5T_NATIVE_INT32; }
@@ -193,6 +197,10 @@ void write_double_attribute(hid_t object, std::string_view name, double value, s
 
 void write_int64_attribute(hid_t object, std::string_view name, std::int64_t value, std::string_view where) {
   write_attribute(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, scalar_space(where), &value, where);
+}
+
+void write_uint64_attribute(hid_t object, std::string_view name, std::uint64_t value, std::string_view where) {
+  write_attribute(object, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, scalar_space(where), &value, where);
 }
 
 void write_int32_attribute(hid_t object, std::string_view name, std::int32_t value, std::string_view where) {
@@ -553,6 +561,7 @@ template std::vector<std::uint8_t> read_dataset<std::uint8_t>(hid_t);
 template std::vector<std::string> read_dataset<std::string>(hid_t);
 template double read_attribute<double>(hid_t, std::string_view);
 template std::int64_t read_attribute<std::int64_t>(hid_t, std::string_view);
+template std::uint64_t read_attribute<std::uint64_t>(hid_t, std::string_view);
 template std::int32_t read_attribute<std::int32_t>(hid_t, std::string_view);
 template std::string read_attribute<std::string>(hid_t, std::string_view);
 
@@ -798,6 +807,13 @@ void NcWriter::set_attribute(std::string_view name, std::int64_t value) {
   const QuietErrors quiet;
   require_attribute_name(name);
   write_int64_attribute(state.file.id(), name, value, state.path_text);
+}
+
+void NcWriter::set_attribute(std::string_view name, std::uint64_t value) {
+  State& state = open_state();
+  const QuietErrors quiet;
+  require_attribute_name(name);
+  write_uint64_attribute(state.file.id(), name, value, state.path_text);
 }
 
 void NcWriter::define_dimension(std::string_view name, const std::vector<std::string>& labels,

@@ -141,9 +141,11 @@ class NcWriter {
   void set_attribute(std::string_view name, std::string_view value);
   void set_attribute(std::string_view name, double value);
   void set_attribute(std::string_view name, std::int64_t value);
+  // Stored as uint64 (seeds: 2^64 - 1 must not read back as -1).
+  void set_attribute(std::string_view name, std::uint64_t value);
   // Other integers (int, std::size_t, ...) are stored as int64.
   template <std::integral T>
-    requires(!std::same_as<T, bool>)
+    requires(!std::same_as<T, bool> && !std::same_as<T, std::uint64_t>)
   void set_attribute(std::string_view name, T value) {
     set_attribute(name, static_cast<std::int64_t>(value));
   }

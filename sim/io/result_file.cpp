@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <system_error>
@@ -41,6 +42,50 @@ std::vector<std::string> coordinates_for(const std::vector<std::string>& dims) {
 
 }  // namespace
 
+void check_output_target(const std::filesystem::path& path, bool force, const std::vector<std::filesystem::path>& inputs) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) return;
+  if (!std::filesystem::is_regular_file(status)) {
+    const char* kind = std::filesystem::is_directory(status)       ? "a directory"
+                       : std::filesystem::is_character_file(status) ? "a character device"
+                       : std::filesystem::is_block_file(status)     ? "a block device"
+                       : std::filesystem::is_fifo(status)           ? "a FIFO"
+                       : std::filesystem::is_socket(status)         ? "a socket"
+                                                                    : "not a regular file";
+    throw InputError("output " + path.string() + " is " + kind +
+                     "; pzsim writes results only to regular files and never replaces anything else, --force or not");
+  }
+  for (const auto& input : inputs)
+    if (!input.empty() && std::filesystem::equivalent(path, input, ec))
+      throw InputError("output " + path.string() + " is the scenario file " + input.string() +
+                       " the run reads; choose another output name with -o");
+  if (!force)
+    throw InputError("output file " + path.string() + " already exists; use --force to overwrite it or -o to choose another name");
+}
+
+std::filesystem::path temporary_path_for(const std::filesystem::path& final_path) {
+  constexpr std::size_t kNameMax = 255;  // bytes in one file name (NAME_MAX on Linux file systems)
+  const std::string suffix = ".tmp-" + std::to_string(::getpid());
+  std::string name = final_path.filename().string();
+  if (name.size() + suffix.size() > kNameMax) {
+    std::uint64_t hash = 1469598103934665603ull;  // FNV-1a of the full name
+    for (const unsigned char c : name) hash = (hash ^ c) * 1099511628211ull;
+    char tag[12];
+    std::snprintf(tag, sizeof tag, "~%08x", static_cast<unsigned>(hash ^ (hash >> 32)));
+    std::size_t keep = kNameMax - suffix.size() - std::strlen(tag);
+    while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;  // whole UTF-8 characters
+    name = name.substr(0, keep) + tag;
+  }
+  return final_path.parent_path() / (name + suffix);
+}
+
+std::string describe_size(std::uintmax_t bytes) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.1f MiB (%ju bytes)", static_cast<double>(bytes) / (1024.0 * 1024.0), bytes);
+  return text;
+}
+
 std::string utc_now_iso8601() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -54,8 +99,7 @@ ResultFile::ResultFile(std::filesystem::path final_path, bool force, const World
     : final_path_(std::move(final_path)), force_(force) {
   const Scenario& sc = *world.scenario;
   std::error_code ec;
-  if (std::filesystem::exists(final_path_, ec) && !force_)
-    throw InputError("output file " + final_path_.string() + " already exists; use --force to overwrite it or -o to choose another name");
+  check_output_target(final_path_, force_, {metadata.scenario_path});
   std::filesystem::path folder = final_path_.parent_path();
   if (folder.empty()) folder = ".";
   if (!std::filesystem::is_directory(folder, ec))
@@ -66,10 +110,9 @@ ResultFile::ResultFile(std::filesystem::path final_path, bool force, const World
   const auto space = std::filesystem::space(folder, ec);
   const std::uintmax_t needed = estimate_output_bytes(world);
   if (!ec && space.available < needed)
-    throw IoError("cannot write " + final_path_.string() + ": about " + std::to_string(needed >> 20) +
-                  " MiB needed, " + std::to_string(space.available >> 20) + " MiB free in " + folder.string());
-  temp_path_ = final_path_;
-  temp_path_ += ".tmp-" + std::to_string(::getpid());
+    throw IoError("cannot write " + final_path_.string() + ": up to " + describe_size(needed) + " needed, " +
+                  describe_size(space.available) + " free in " + folder.string());
+  temp_path_ = temporary_path_for(final_path_);
   snapshot_every_ = sc.outputs.snapshot_every;
 
   writer_.emplace(h5::NcWriter::create(temp_path_, sc.outputs.compression));
@@ -81,7 +124,7 @@ ResultFile::ResultFile(std::filesystem::path final_path, bool force, const World
   w.set_attribute("scenario_yaml", metadata.scenario_yaml);
   w.set_attribute("scenario_path", metadata.scenario_path);
   w.set_attribute("scenario_description", sc.description);
-  w.set_attribute("seed", static_cast<std::int64_t>(metadata.seed));
+  w.set_attribute("seed", metadata.seed);
   w.set_attribute("role", metadata.role.empty() ? std::string("run") : metadata.role);
   std::string overrides;
   for (const auto& o : metadata.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
@@ -193,13 +236,26 @@ void ResultFile::write_snapshot(const World& world, const State& state) {
 }
 
 void ResultFile::commit(double wall_seconds) {
+  finish(wall_seconds);
+  publish();
+}
+
+void ResultFile::finish(double wall_seconds) {
   writer_->set_attribute("wall_seconds", wall_seconds);
   writer_->set_attribute("complete", std::int64_t{1});  // written last: a file without it is not a finished run
   writer_->close();
   writer_.reset();
+  finished_ = true;
+}
+
+void ResultFile::publish() {
+  if (!finished_) throw std::logic_error("ResultFile::publish before finish");
   std::error_code ec;
   if (!force_ && std::filesystem::exists(final_path_, ec))
     throw InputError("output file " + final_path_.string() + " appeared while the run was going; use --force to overwrite it");
+  // Something else (a directory, a FIFO) may have taken the name meanwhile; never replace it.
+  if (std::filesystem::exists(final_path_, ec) && !std::filesystem::is_regular_file(final_path_, ec))
+    throw InputError("output " + final_path_.string() + " became something other than a regular file while the run was going");
   std::filesystem::rename(temp_path_, final_path_, ec);
   if (ec) throw IoError("cannot rename " + temp_path_.string() + " to " + final_path_.string() + ": " + ec.message());
   committed_ = true;

@@ -34,8 +34,13 @@ class ResultFile {
 
   void append_month(const World& world, const State& state, const MonthOutputs& out);
   // Records the wall time and the completion marker (root attribute complete = 1), closes
-  // and renames to the final name.
+  // and renames to the final name (finish, then publish).
   void commit(double wall_seconds);
+  // The two halves of commit, for callers that publish several files together only once
+  // all are complete (compare -o: every run's file or none). finish records the wall time
+  // and closes the file under its temporary name; publish renames it to the final name.
+  void finish(double wall_seconds);
+  void publish();
 
   const std::filesystem::path& temp_path() const { return temp_path_; }
   const std::filesystem::path& final_path() const { return final_path_; }
@@ -48,8 +53,23 @@ class ResultFile {
   bool force_ = false;
   std::optional<h5::NcWriter> writer_;
   int snapshot_every_ = 0;
+  bool finished_ = false;
   bool committed_ = false;
 };
+
+// Checks before any work starts that a result file may be written at `path`: InputError if
+// it exists without `force`, if it exists and is not a regular file (a device, FIFO, socket
+// or directory: --force only ever replaces regular files, so `-o /dev/null --force` cannot
+// replace /dev/null), or if it is one of `inputs` (the scenario file the run reads).
+void check_output_target(const std::filesystem::path& path, bool force, const std::vector<std::filesystem::path>& inputs = {});
+
+// The temporary name a file is written under before it is renamed to `final_path`: in the
+// same folder, "<name>.tmp-<pid>", shortened (with a hash of the full name, so shortened
+// names stay distinct) when that would pass the 255-byte limit on a file name.
+std::filesystem::path temporary_path_for(const std::filesystem::path& final_path);
+
+// "1.5 MiB (1572864 bytes)": sizes in messages, precise enough to compare two of them.
+std::string describe_size(std::uintmax_t bytes);
 
 // Rough bytes the output file of a run will take (for the up-front disk check).
 std::uintmax_t estimate_output_bytes(const World& world);

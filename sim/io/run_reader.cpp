@@ -122,7 +122,7 @@ std::string RunFile::attribute(const std::string& name) const {
 
 std::uint64_t RunFile::seed() const {
   if (!has_attribute("seed")) throw InputError("result file " + path_.string() + " has no root attribute 'seed'");
-  return static_cast<std::uint64_t>(h5::read_attribute<std::int64_t>(file_.id(), "seed"));
+  return h5::read_attribute<std::uint64_t>(file_.id(), "seed");
 }
 
 double RunFile::sample_fraction() const {

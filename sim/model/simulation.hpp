@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "sim/core/error.hpp"
 #include "sim/model/outputs.hpp"
 #include "sim/model/state.hpp"
 
@@ -16,8 +17,7 @@ void step(const World& world, State& state, MonthOutputs& out);
 // Called after each month with the state at its end and the month's outputs.
 using MonthCallback = std::function<void(const World&, const State&, const MonthOutputs&)>;
 
-// Thrown when a run is cancelled (interrupt) between months.
-struct RunCancelled {};
+// RunCancelled (sim/core/error.hpp) is thrown when a run is cancelled between months.
 
 // Runs every month of the scenario with the given seed. `cancel`, when set, is checked
 // between months.

@@ -10,6 +10,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include "sim/core/error.hpp"
+#include "sim/io/finite_guard.hpp"
 #include "sim/io/result_file.hpp"
 #include "sim/model/simulation.hpp"
 
@@ -22,22 +23,26 @@ RunResult execute_run(const RunRequest& request, const std::atomic<bool>* cancel
   RunResult result;
   const World world = build_world(sc, request.seed);
   result.series = CitySeries(world);
-  std::optional<ResultFile> file;
+  std::shared_ptr<ResultFile> file;
   if (request.output)
-    file.emplace(*request.output, request.force, world,
-                 RunMetadata{request.scenario_yaml, request.scenario_path, request.seed, request.role, request.overrides,
-                             request.attributes});
+    file = std::make_shared<ResultFile>(*request.output, request.force, world,
+                                        RunMetadata{request.scenario_yaml, request.scenario_path, request.seed, request.role,
+                                                    request.overrides, request.attributes});
   const auto start = WallClock::now();
   run_simulation(
       sc, request.seed,
       [&](const World& w, const State& state, const MonthOutputs& out) {
+        require_finite_outputs(w, state, out);  // before anything is written or kept
         if (file) file->append_month(w, state, out);
         if (request.keep_series) result.series.add_month(w, state, out);
         if (progress) progress(state.step + 1, w.clock.at(state.step).str());
       },
       cancel);
   result.wall_seconds = std::chrono::duration<double>(WallClock::now() - start).count();
-  if (file) {
+  if (file && request.defer_publish) {
+    file->finish(result.wall_seconds);
+    result.unpublished = std::move(file);
+  } else if (file) {
     file->commit(result.wall_seconds);
     result.file = file->final_path();
   }

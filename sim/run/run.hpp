@@ -20,6 +20,8 @@
 
 namespace pzsim {
 
+class ResultFile;
+
 struct RunRequest {
   std::shared_ptr<const Scenario> scenario;  // resolved and validated; run.seed is ignored (see seed)
   std::string scenario_yaml;                 // the resolved scenario as stored in the file
@@ -32,12 +34,16 @@ struct RunRequest {
   bool force = false;                        // overwrite an existing result file
   std::vector<std::pair<std::string, std::string>> attributes;  // extra root string attributes (sweep_point, override_<key>)
   bool keep_series = true;                   // keep the per-city series in RunResult (sweeps only need the file)
+  bool defer_publish = false;                // leave the finished file under its temporary name (RunResult::unpublished)
 };
 
 struct RunResult {
   CitySeries series;                         // per-city monthly values (sample units)
   double wall_seconds = 0.0;
   std::optional<std::filesystem::path> file; // the committed result file, if one was asked for
+  // With defer_publish: the finished file, still under its temporary name; publish() renames
+  // it, and it is removed if the last copy of this pointer goes without that.
+  std::shared_ptr<ResultFile> unpublished;
 };
 
 // Called after each simulated month of one run (months done, the month just simulated).

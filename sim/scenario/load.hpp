@@ -1,6 +1,7 @@
 #pragma once
 // Scenario loading: YAML file (with `extends` and --set overrides) -> validated Scenario.
 // Every problem is an InputError whose message starts `file:line:column: key.path: ...`.
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,7 +17,9 @@ struct LoadedScenario {
 };
 
 // Loads, merges `extends` chains, applies overrides ("a.b.c=value"), parses and validates.
-LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+// `cancel` (may be null) is checked throughout: RunCancelled when it is set.
+LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides = {},
+                             const std::atomic<bool>* cancel = nullptr);
 
 // Parses and validates scenario text (tests, sweeps that build scenarios in memory).
 LoadedScenario load_scenario_text(const std::string& text, const std::string& display_name,

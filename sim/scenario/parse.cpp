@@ -7,11 +7,14 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "sim/core/error.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/scenario/load.hpp"
 #include "sim/scenario/schema.hpp"
+#include "sim/scenario/seed.hpp"
 #include "sim/scenario/yaml_tree.hpp"
 
 namespace pzsim {
@@ -116,9 +119,11 @@ Int parse_integer(const Node& n, const std::string& path, const Rule& rule) {
     // Accept integral values written in exponent form (e.g. 2e4 firms).
     double d = 0.0;
     auto r2 = std::from_chars(begin, end, d);
+    // The upper bound is exclusive and exact (2^digits): the double nearest to Int's max is
+    // 2^digits itself, which does not fit, and converting it is undefined behaviour.
+    const double past_max = std::ldexp(1.0, std::numeric_limits<Int>::digits);
     if (r2.ec == std::errc{} && r2.ptr == end && std::isfinite(d) && d == std::floor(d) &&
-        d >= static_cast<double>(std::numeric_limits<Int>::min()) &&
-        d <= static_cast<double>(std::numeric_limits<Int>::max()))
+        d >= static_cast<double>(std::numeric_limits<Int>::min()) && d < past_max)
       value = static_cast<Int>(d);
     else
       fail(n.pos, path, "found " + describe_node(n), expected);
@@ -212,8 +217,15 @@ class Parser {
   static void convert(const Node& n, const std::string& path, int& value, const Rule& rule) {
     value = parse_integer<int>(n, path, rule);
   }
-  static void convert(const Node& n, const std::string& path, std::uint64_t& value, const Rule& rule) {
-    value = parse_integer<std::uint64_t>(n, path, rule);
+  // Every 64-bit integer in a scenario is a seed: read with the one strict seed parser
+  // that --seed and --seeds use too.
+  static void convert(const Node& n, const std::string& path, std::uint64_t& value, const Rule&) {
+    require_scalar(n, path, std::string(kSeedExpected));
+    if (n.quoted) fail(n.pos, path, "found " + describe_node(n), std::string(kSeedExpected) + " without quotes");
+    std::string problem;
+    const auto seed = parse_seed(n.scalar, problem);
+    if (!seed) fail(n.pos, path, "found " + describe_node(n) + ", " + problem, std::string(kSeedExpected));
+    value = *seed;
   }
   static void convert(const Node& n, const std::string& path, bool& value, const Rule&) {
     require_scalar(n, path, "true or false");
@@ -304,6 +316,15 @@ class Validator {
   std::string file_;
 };
 
+// A name as quoted in a message: long ones cut, so a hostile 100 KB name gives a short message.
+std::string shown_name(const std::string& name) {
+  constexpr std::size_t kShown = 80;
+  if (name.size() <= kShown) return name;
+  std::size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return name.substr(0, cut) + "... (" + std::to_string(name.size()) + " bytes)";
+}
+
 template <class Item>
 void require_unique_names(const std::vector<Item>& items, const std::string& list_path, const Validator& v,
                           std::string Item::*name_member) {
@@ -312,7 +333,7 @@ void require_unique_names(const std::vector<Item>& items, const std::string& lis
     const std::string& name = items[i].*name_member;
     const std::string path = list_path + "." + std::to_string(i) + ".name";
     if (name.empty()) v.fail_at(path, "missing name", "a non-empty name");
-    if (!seen.insert(name).second) v.fail_at(path, "duplicate name '" + name + "'", "unique names");
+    if (!seen.insert(name).second) v.fail_at(path, "duplicate name '" + shown_name(name) + "'", "unique names");
   }
 }
 
@@ -376,6 +397,11 @@ void validate(Scenario& s, const PositionIndex& positions, const std::string& fi
     v.fail_at("cities", "no cities", "cities.list with at least one city, or cities.synthetic.count > 0");
   resolve_cities(s.cities);
   require_unique_names(s.cities.list, "cities.list", v, &CitySpec::name);
+  // Looked up once per reference: a linear find_city per reference made validation take
+  // references x cities time (minutes for a hostile file of a few KB).
+  std::unordered_map<std::string_view, int> city_index;
+  for (std::size_t i = 0; i < s.cities.list.size(); ++i) city_index.emplace(s.cities.list[i].name, static_cast<int>(i));
+  const auto has_city = [&](const std::string& name) { return city_index.count(name) != 0; };
 
   if (s.destinations.empty()) v.fail_at("destinations", "no destinations", "at least one overseas market");
   require_unique_names(s.destinations, "destinations", v, &DestinationSpec::name);
@@ -404,15 +430,15 @@ void validate(Scenario& s, const PositionIndex& positions, const std::string& fi
     std::set<std::string> seen;
     for (std::size_t i = 0; i < z.list.size(); ++i) {
       const std::string path = "zones.list." + std::to_string(i);
-      if (find_city(s, z.list[i].city) < 0) {
+      if (!has_city(z.list[i].city)) {
         std::vector<std::string> names;
         for (const auto& c : s.cities.list) names.push_back(c.name);
         const std::string near = yaml::nearest(z.list[i].city, names);
-        v.fail_at(path + ".city", "no city named '" + z.list[i].city + "' in cities",
+        v.fail_at(path + ".city", "no city named '" + shown_name(z.list[i].city) + "' in cities",
                   near.empty() ? "the name of a city in cities.list" : "'" + near + "' (did you mean it?)");
       }
       if (!seen.insert(z.list[i].city).second)
-        v.fail_at(path + ".city", "city '" + z.list[i].city + "' listed twice", "one entry per zone city");
+        v.fail_at(path + ".city", "city '" + shown_name(z.list[i].city) + "' listed twice", "one entry per zone city");
       if (!in_run(z.list[i].approval))
         v.fail_at(path + ".approval", "approval month " + z.list[i].approval.str() + " is outside the run",
                   "a month from " + window);
@@ -437,26 +463,24 @@ void validate(Scenario& s, const PositionIndex& positions, const std::string& fi
   }
 
   // Timeline.
+  std::unordered_set<std::string_view> destination_names;
+  for (const auto& d : s.destinations) destination_names.insert(d.name);
   for (std::size_t i = 0; i < s.timeline.size(); ++i) {
     const auto& e = s.timeline[i];
     const std::string path = "timeline." + std::to_string(i);
     if (e.end && *e.end < e.start) v.fail_at(path + ".end", "ends before it starts", "end >= start");
-    if (e.destination != "all") {
-      bool found = false;
-      std::vector<std::string> names;
-      for (const auto& d : s.destinations) {
-        names.push_back(d.name);
-        found = found || d.name == e.destination;
-      }
-      if (!found) {
+    if (e.destination != "all" && destination_names.count(e.destination) == 0) {
+      {
+        std::vector<std::string> names;
+        for (const auto& d : s.destinations) names.push_back(d.name);
         const std::string near = yaml::nearest(e.destination, names);
-        v.fail_at(path + ".destination", "no destination named '" + e.destination + "'",
+        v.fail_at(path + ".destination", "no destination named '" + shown_name(e.destination) + "'",
                   near.empty() ? "all or a destination name" : "'" + near + "' (did you mean it?)");
       }
     }
     for (std::size_t k = 0; k < e.cities.size(); ++k)
-      if (find_city(s, e.cities[k]) < 0)
-        v.fail_at(path + ".cities." + std::to_string(k), "no city named '" + e.cities[k] + "' in cities",
+      if (!has_city(e.cities[k]))
+        v.fail_at(path + ".cities." + std::to_string(k), "no city named '" + shown_name(e.cities[k]) + "' in cities",
                   "the name of a city in cities.list");
     if (e.kind == EventKind::national_floor && (e.value < 0.0 || e.value > 1.0))
       v.fail_at(path + ".value", "floor level " + format_number(e.value) + " outside [0, 1]", "an instrument level in [0, 1]");
@@ -507,9 +531,14 @@ int find_city(const Scenario& scenario, std::string_view name) {
   return -1;
 }
 
-LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
-  yaml::Node root = yaml::load_scenario_tree(path);
-  return finish(root, path.string(), overrides);
+LoadedScenario load_scenario(const std::filesystem::path& path, const std::vector<std::string>& overrides,
+                             const std::atomic<bool>* cancel) {
+  yaml::Limits limits;
+  limits.cancel = cancel;
+  yaml::Node root = yaml::load_scenario_tree(path, limits);
+  LoadedScenario loaded = finish(root, path.string(), overrides);
+  if (cancel != nullptr && cancel->load()) throw RunCancelled{};
+  return loaded;
 }
 
 LoadedScenario load_scenario_text(const std::string& text, const std::string& display_name,

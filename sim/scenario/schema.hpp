@@ -136,7 +136,8 @@ template <class V>
 void describe(V& v, DestinationSpec& d) {
   v.field("name", d.name, "market name, unique", Rule{});
   v.field("general_imports_usd", d.general_imports_usd,
-          "monthly imports from China in 2015, national (anchors China's export path)", nonneg("USD/month"));
+          "monthly imports from China in 2015, national (anchors China's export path)",
+          range("USD/month", 0, 1e13));  // bounded: 1e308 overflowed the demand arithmetic to inf/NaN
   v.field("import_growth", d.import_growth,
           "yearly growth of imports from China: the path China's import share follows", range("1/year", -0.5, 1.0));
   v.field("income_growth", d.income_growth, "yearly growth of the destination's spending (nominal income in USD)",
@@ -168,7 +169,7 @@ void describe(V& v, SectorSpec& s) {
   v.field("spending_share", s.spending_share, "share of each destination's spending", share());
   v.field("logistics_cost", s.logistics_cost, "logistics cost per value shipped", range("share", 0, 5));
   v.field("quality_sigma", s.quality_sigma, "lognormal sigma of product quality", range("1", 0, 3));
-  v.field("domestic_sales_cny", s.domestic_sales_cny, "monthly domestic demand, national", nonneg("CNY/month"));
+  v.field("domestic_sales_cny", s.domestic_sales_cny, "monthly domestic demand, national", range("CNY/month", 0, 1e15));
 }
 
 template <class V>
@@ -187,7 +188,7 @@ void describe(V& v, FirmsConfig& f) {
   v.field("cbec_share", f.cbec_share, "share selling by CBEC at the start", share());
   v.field("trader_share", f.trader_share, "share of trading companies", share());
   v.field("employees_median", f.employees_median, "employees of a median firm at the start", range("workers", 1, 1e5));
-  v.field("startup_cash_months", f.startup_cash_months, "cash at birth", nonneg("months of wage bill"));
+  v.field("startup_cash_months", f.startup_cash_months, "cash at birth", range("months of wage bill", 0, 600));
   v.field("credit_line_months", f.credit_line_months, "credit line", nonneg("months of revenue"));
   v.field("interest_rate_year", f.interest_rate_year, "yearly interest on credit", range("1/year", 0, 2));
   v.field("sunk_cost_general_cny", f.sunk_cost_general_cny, "sunk cost of a general-trade destination",
@@ -263,7 +264,7 @@ void describe(V& v, ImportSideConfig& c) {
   v.field("innovation", c.innovation, "Bass innovation", share("1/month"));
   v.field("imitation", c.imitation, "Bass imitation", share("1/month"));
   v.field("shopping_rate", c.shopping_rate, "monthly chance an adopter buys abroad", share("1/month"));
-  v.field("basket_usd", c.basket_usd, "spend per purchase", nonneg("USD"));
+  v.field("basket_usd", c.basket_usd, "spend per purchase", range("USD", 0, 1e6));
   v.field("pilot_adoption_boost", c.pilot_adoption_boost, "relative adoption gain where bonded imports exist",
           range("1", 0, 100));
 }
@@ -271,7 +272,7 @@ void describe(V& v, ImportSideConfig& c) {
 template <class V>
 void describe(V& v, PlatformConfig& p) {
   v.field("commission", p.commission, "referral fee on CBEC sales", range("share", 0, 0.9));
-  v.field("monthly_fee_usd", p.monthly_fee_usd, "seller fee per store", nonneg("USD/month"));
+  v.field("monthly_fee_usd", p.monthly_fee_usd, "seller fee per store", range("USD/month", 0, 1e6));
   v.field("newcomer_boost", p.newcomer_boost, "extra visibility of a new listing", nonneg("1"));
   v.field("newcomer_months", p.newcomer_months, "e-folding months of the newcomer boost", positive("months"));
   v.field("reputation_visibility", p.reputation_visibility, "visibility gain from full reputation", nonneg("1"));
@@ -290,7 +291,7 @@ void describe(V& v, LabourConfig& l) {
   v.field("wage_fall_max_year", l.wage_fall_max_year,
           "largest fall of a city's nominal wage in a year (downward nominal wage rigidity)", share("1/year"));
   v.field("normal_employment_rate", l.normal_employment_rate, "employment rate at which wages follow the trend",
-          share());
+          range("share", 0.05, 1));  // > 0: labour force and rural inflow divide by it
   v.field("other_wage_elasticity", l.other_wage_elasticity, "response of that employment to the local wage",
           range("1", 0, 10));
   v.field("services_jobs_per_kparcel", l.services_jobs_per_kparcel, "logistics jobs per thousand monthly parcels",

@@ -133,6 +133,10 @@ class SourceText {
   mutable ColumnCursor column_cursor_;
 };
 
+void check_cancel(const Limits& limits) {
+  if (limits.cancel != nullptr && limits.cancel->load(std::memory_order_relaxed)) throw RunCancelled{};
+}
+
 [[noreturn]] void fail_at(const Position& pos, std::string_view what) {
   throw InputError(to_string(pos) + ": " + std::string(what));
 }
@@ -190,6 +194,22 @@ std::optional<TextProblem> find_text_problem(std::string_view text) {
                                 " is not allowed; use an ordinary line break"};
     }
     i += length;
+  }
+  return std::nullopt;
+}
+
+// A scalar after YAML unescaping must be text the file itself could hold: escapes such as
+// "\0", "\x7f", "\N", "\_", "\L" or "\P" would otherwise put NUL (truncating labels), control
+// characters or bytes that are not UTF-8 (yaml-cpp writes \N and \_ as single raw bytes)
+// into names, and the resolved scenario printed from them would not load again.
+std::optional<std::string> find_value_problem(std::string_view value) {
+  if (const std::size_t nul = value.find('\0'); nul != std::string_view::npos) {
+    return "a NUL character (from an escape such as \\0) after unescaping, at byte " + std::to_string(nul + 1) +
+           " of the value; expected printable UTF-8 text";
+  }
+  if (const auto problem = find_text_problem(value)) {
+    return "after unescaping: " + problem->what +
+           " (escapes such as \\x7f, \\N, \\_, \\L or \\P give text that does not round-trip); expected printable UTF-8 text";
   }
   return std::nullopt;
 }
@@ -368,9 +388,11 @@ class TreeBuilder final : public YAML::EventHandler {
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    check_cancel(limits_);
     Node node;
     node.pos = source_.at_mark(mark);
     check_tag(tag, true, node.pos);
+    if (const auto problem = find_value_problem(value)) fail(node.pos, *problem);
     const TreeSize size{in_key_slot() ? 0u : 1u, value.size()};
     grow(size, node.pos);
     node.kind = Node::Kind::scalar;
@@ -380,7 +402,11 @@ class TreeBuilder final : public YAML::EventHandler {
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    check_cancel(limits_);
     const Position pos = source_.at_mark(mark);
+    if (++alias_uses_ > limits_.max_aliases) {
+      fail(pos, "more than " + std::to_string(limits_.max_aliases) + " aliases (*name); expected fewer");
+    }
     const auto found = anchored_.find(anchor);
     if (found == anchored_.end()) {
       fail(pos, "alias refers to the node that contains it; expected an alias to a finished node");
@@ -484,6 +510,7 @@ class TreeBuilder final : public YAML::EventHandler {
 
   void open_collection(Node::Kind kind, const YAML::Mark& mark, const std::string& tag,
                        YAML::anchor_t anchor) {
+    check_cancel(limits_);
     Open open;
     open.node.pos = source_.at_mark(mark);
     if (in_key_slot()) fail(open.node.pos, "a map key must be a single value, not a list or map");
@@ -547,6 +574,7 @@ class TreeBuilder final : public YAML::EventHandler {
   std::unordered_map<YAML::anchor_t, Anchored> anchored_;
   TreeSize size_;           // of the document so far, aliases expanded
   TreeSize anchored_size_;  // of all stored anchor copies
+  std::size_t alias_uses_ = 0;
   std::optional<Node> document_;
 };
 
@@ -581,6 +609,7 @@ Node parse_text(std::string_view text, const std::string& display_name, const Li
     throw InputError(display_name + ": text is " + describe_bytes(text.size()) +
                      ", larger than the limit of " + describe_bytes(limits.max_file_bytes));
   }
+  check_cancel(limits);
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
   const SourceText source(text, display_name);
   if (const auto problem = find_text_problem(text)) {
@@ -611,6 +640,8 @@ Node parse_text(std::string_view text, const std::string& display_name, const Li
   } catch (const YAML::Exception& error) {
     fail_at(source.at_mark(error.mark), "invalid YAML: " + error.msg);
   } catch (const InputError&) {
+    throw;
+  } catch (const RunCancelled&) {
     throw;
   } catch (const std::exception& error) {
     throw InputError(display_name + ": cannot parse YAML: " + error.what());
@@ -979,18 +1010,56 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return previous[b.size()];
 }
 
+namespace {
+
+// Levenshtein distance if it is at most `limit`, else any value above `limit`; stops as soon
+// as a whole row exceeds it. `cells` counts the work done.
+std::size_t edit_distance_within(std::string_view a, std::string_view b, std::size_t limit, std::size_t& cells) {
+  const std::size_t length_gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+  if (length_gap > limit) return limit + 1;  // each extra character costs one edit at least
+  std::vector<std::size_t> previous(b.size() + 1);
+  std::vector<std::size_t> current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    std::size_t row_min = current[0];
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      row_min = std::min(row_min, current[j]);
+    }
+    cells += b.size();
+    if (row_min > limit) return limit + 1;
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+}  // namespace
+
 std::string nearest(std::string_view key, const std::vector<std::string>& candidates) {
+  // A hint is for typos in names people type; text longer than this gets none. This and the
+  // work budget keep a hostile scenario (thousands of long names) from costing seconds here:
+  // every key and candidate pair is otherwise key.size() x candidate.size() work.
+  constexpr std::size_t kMaxHintedLength = 64;
+  constexpr std::size_t kMaxCells = std::size_t{20} << 20;
+  if (key.size() > kMaxHintedLength) return {};
   const std::size_t allowed = std::max<std::size_t>(2, key.size() / 3);
   const std::string* best = nullptr;
-  std::size_t best_distance = 0;
+  std::size_t best_distance = allowed + 1;
+  std::size_t cells = 0;
   for (const std::string& candidate : candidates) {
-    const std::size_t distance = edit_distance(key, candidate);
-    if (best == nullptr || distance < best_distance) {
+    if (cells > kMaxCells) break;
+    // Ties go to the earlier candidate, so a later one must do strictly better.
+    const std::size_t limit = best == nullptr ? allowed : best_distance - 1;
+    if (best != nullptr && best_distance == 0) break;
+    const std::size_t distance = edit_distance_within(key, candidate, limit, cells);
+    if (distance <= limit) {
       best = &candidate;
       best_distance = distance;
     }
   }
-  return best != nullptr && best_distance <= allowed ? *best : std::string();
+  return best != nullptr ? *best : std::string();
 }
 
 }  // namespace pzsim::yaml

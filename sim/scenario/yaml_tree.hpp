@@ -2,6 +2,7 @@
 // A small YAML document tree that remembers where every node was written, so scenario
 // errors can say "file:line:column: key.path: what was wrong; expected ...". The scenario
 // parser walks this tree and never sees yaml-cpp nodes.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -44,6 +45,10 @@ struct Limits {
   std::size_t max_nodes = 200000;  // maps, lists and values (keys aside), aliases expanded
   std::size_t max_text_bytes = std::size_t{32} << 20;  // scalar and key text, aliases expanded
   std::size_t max_extends = 16;    // `extends` hops from the scenario file to its last parent
+  std::size_t max_aliases = 10000;  // alias uses (*name); real scenarios use a handful
+  // Checked throughout loading (pzsim::RunCancelled when set), so an interrupt is honoured
+  // while a large or hostile file is read, not only once it has loaded. May be null.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Loads one file without `extends` processing. Every problem is a pzsim::InputError:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SIGTERM and SIGINT stop a run between months: exit status 1, a message on stderr, no
+# SIGTERM, SIGINT, SIGHUP and SIGQUIT stop a run between months: exit status 1, a message on stderr, no
 # output file under the final name and no temporary file left behind. Also for
 # `compare -o DIR`, which writes two files.
 #
@@ -62,7 +62,7 @@ stop_and_check() {
   return 0
 }
 
-for sig in TERM INT; do
+for sig in TERM INT HUP QUIT; do
   out="$tmp/out-$sig.h5"
   "$PZSIM" run "$tmp/long.yaml" -q -o "$out" >"$tmp/run-$sig.out" 2>"$tmp/run-$sig.err" &
   pid=$!

@@ -188,7 +188,7 @@ TEST_CASE("each class of scenario error is an InputError naming file:line:column
        kMinimal + "sectors:\n  - {name: a, spending_share: 0.5}\n  - {name: b, spending_share: 0.6}\n",
        {"case.yaml:4:3: ", "sectors", "spending shares sum to 1.1", "summing to 1"}},
       {"integer overflow", kMinimal + "run: {seed: 99999999999999999999999}\n",
-       {"case.yaml:3:13: ", "run.seed", "99999999999999999999999", "does not fit"}},
+       {"case.yaml:3:13: ", "run.seed", "99999999999999999999999", "larger than"}},
       {"double overflow", kMinimal + "firms: {productivity_sigma: 1e999}\n",
        {"case.yaml:3:29: ", "firms.productivity_sigma", "out of the range of a double"}},
       {"zones.list without selection: list",
