@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "pzsim/version.hpp"
+#include "sim/calibrate/calibrate.hpp"
 #include "sim/core/error.hpp"
 #include "sim/compare/compare.hpp"
 #include "sim/evidence/evidence.hpp"
@@ -345,6 +346,20 @@ static int run_main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000));
   sensitivity_cmd->add_option("--format", sens_opts.format, "table (default) or csv")->check(CLI::IsMember({"table", "csv"}));
 
+  calibrate::CalibrateRequest calibrate_request;
+  calibrate_request.default_targets = PZSIM_SOURCE_DIR "/analysis/evidence.yaml";
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate", "Method of simulated moments: fit scenario parameters to evidence rows and output windows (docs/calibration.md)");
+  calibrate_cmd->add_option("calibration", calibrate_request.calibration, "Calibration YAML file (parameters, moments, seeds, optimiser)")
+      ->required();
+  calibrate_cmd->add_option("-o,--output-dir", calibrate_request.out_dir,
+                            "Folder for calibrated.yaml, trace.csv, summary.txt/json; rerun to resume there")
+      ->required();
+  calibrate_cmd->add_flag("--force", calibrate_request.force, "Start over in a folder holding a calibration (its trace is discarded)");
+  calibrate_cmd->add_option("--threads", calibrate_request.threads, "Worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::Range(1, 4096));
+  calibrate_cmd->add_flag("--quiet,-q", calibrate_request.quiet, "No progress lines on stderr");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -369,6 +384,11 @@ static int run_main(int argc, char** argv) {
       const CollectOutcome c = collect_sweep(collect_dir, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
       return c.failed + c.missing > 0 ? 1 : 0;
     }
+    if (calibrate_cmd->parsed()) {
+      const auto summary = calibrate::run_calibration(calibrate_request, &g_interrupted);
+      std::fputs(calibrate::format_summary_text(summary).c_str(), stdout);
+      return 0;
+    }
     if (schema->parsed()) {
       std::fputs(schema_markdown().c_str(), stdout);
       return 0;
@@ -380,7 +400,10 @@ static int run_main(int argc, char** argv) {
     std::fprintf(stderr, "pzsim: error: %s\n", e.what());
     return 1;
   } catch (const RunCancelled&) {
-    std::fprintf(stderr, "pzsim: interrupted; no output file was written\n");
+    if (calibrate_cmd->parsed())
+      std::fprintf(stderr, "pzsim: interrupted; the completed evaluations are in the trace: run the same command to resume\n");
+    else
+      std::fprintf(stderr, "pzsim: interrupted; no output file was written\n");
     return 1;
   } catch (const IoError& e) {
     std::fprintf(stderr, "pzsim: I/O error: %s\n", e.what());

@@ -12,8 +12,6 @@
 
 namespace pzsim::evidence {
 
-namespace {
-
 [[noreturn]] void fail(const yaml::Position& pos, const std::string& where, const std::string& what) {
   throw InputError(yaml::to_string(pos) + ": " + where + ": " + what);
 }
@@ -73,19 +71,7 @@ std::vector<std::string> labels(const yaml::Node& node, const std::string& where
   return out;
 }
 
-template <typename Enum>
-Enum choice(const yaml::Node& node, const std::string& where, const std::vector<std::pair<std::string, Enum>>& options) {
-  const std::string text = scalar(node, where);
-  std::vector<std::string> names;
-  for (const auto& [name, value] : options) {
-    if (name == text) return value;
-    names.push_back(name);
-  }
-  const std::string near = yaml::nearest(text, names);
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  fail(node.pos, where, "'" + text + "' is not one of: " + list + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
-}
+namespace {
 
 bool valid_month(const std::string& m) {
   if (m.size() != 7 || m[4] != '-') return false;
@@ -101,6 +87,8 @@ std::string month_of(const yaml::Node& node, const std::string& where, bool last
   if (m.empty()) fail(node.pos, where, "expected a year YYYY or a month YYYY-MM, got '" + text + "'");
   return m;
 }
+
+}  // namespace
 
 Operand parse_operand(const std::string& name, const yaml::Node& node, const std::string& where) {
   Operand op;
@@ -207,6 +195,8 @@ Operand parse_operand(const std::string& name, const yaml::Node& node, const std
     if (node.find(key) != nullptr) fail(node.find(key)->key_pos, where + "." + key, "only used with snapshot:");
   return op;
 }
+
+namespace {
 
 EvidenceRow parse_row(const yaml::Node& node, const std::string& where, const std::filesystem::path& folder) {
   EvidenceRow row;

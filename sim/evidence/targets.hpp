@@ -106,6 +106,34 @@ struct TargetsFile {
   std::vector<EvidenceRow> rows;
 };
 
+// Field readers for YAML files in this style (the targets file, calibration files): every
+// problem is an InputError "file:line:column: where: what".
+[[noreturn]] void fail(const yaml::Position& pos, const std::string& where, const std::string& what);
+// A map node whose keys must come from `allowed`; an unknown key is an error with a hint.
+void check_keys(const yaml::Node& node, const std::string& where, const std::vector<std::string>& allowed);
+std::string scalar(const yaml::Node& node, const std::string& where);
+std::string text_of(const yaml::Node& parent, const std::string& key, const std::string& where, bool required);
+double number(const yaml::Node& node, const std::string& where);
+bool boolean(const yaml::Node& node, const std::string& where);
+std::vector<std::string> labels(const yaml::Node& node, const std::string& where);  // one label or a list
+// One of `options` by name; an unknown name is an error listing them, with a did-you-mean hint.
+template <typename Enum>
+Enum choice(const yaml::Node& node, const std::string& where, const std::vector<std::pair<std::string, Enum>>& options) {
+  const std::string text = scalar(node, where);
+  std::vector<std::string> names;
+  for (const auto& [name, value] : options) {
+    if (name == text) return value;
+    names.push_back(name);
+  }
+  const std::string near = yaml::nearest(text, names);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  fail(node.pos, where, "'" + text + "' is not one of: " + list + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
+}
+
+// One operand map of a row's model (also a calibration file's series moment).
+Operand parse_operand(const std::string& name, const yaml::Node& node, const std::string& where);
+
 TargetsFile load_targets(const std::filesystem::path& path);
 TargetsFile parse_targets(const yaml::Node& root, const std::filesystem::path& path);
 
