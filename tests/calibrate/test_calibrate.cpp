@@ -136,8 +136,8 @@ TEST_CASE("calibration: recovers known parameters from targets the model generat
   // targets[0] *= 1.3;  // a wrong target: the recovery test must then fail
 
   const std::string optimiser =
-      "{seed: 3, global: {algorithm: crs2, evaluations: 18, population: 10},"
-      " local: {algorithm: bobyqa, evaluations: 20, initial_step: 0.1, xtol: 0.002}, jacobian_step: 0.05}";
+      "{seed: 3, global: {algorithm: crs2, evaluations: 12, population: 8},"
+      " local: {algorithm: bobyqa, evaluations: 14, initial_step: 0.1, xtol: 0.002}, jacobian_step: 0.05}";
   const auto path = dir.write("recovery.yaml", recovery_yaml("1-3", targets, optimiser));
   CalibrateRequest request;
   request.calibration = path;
