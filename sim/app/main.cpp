@@ -221,7 +221,19 @@ int cmd_sweep(SweepCommandOptions& o) {
   o.run.out_dir = o.out_dir;
   if (o.index) choose_slice(o.run, *o.index, o.slices);
   else if (o.slices) throw InputError("--slices goes with --index");
-  const DistributedSweep shared = run_sweep_distributed(spec, o.run, &g_interrupted);
+  if (o.run.dry_run) {
+    const SweepOutcome counted = run_sweep(spec, o.run, &g_interrupted);
+    std::printf("%s: %zu points x %zu seeds: %zu manifest rows, %zu distinct runs (%zu already complete in %s, %zu to run)\n",
+                spec.source.c_str(), counted.points, spec.seeds.size(), counted.rows, counted.runs, counted.reused, o.out_dir.c_str(),
+                counted.runs - counted.reused);
+    return 0;
+  }
+  DistributedSweep shared;
+  try {
+    shared = run_sweep_distributed(spec, o.run, &g_interrupted);
+  } catch (const RunCancelled&) {
+    return 1;  // run_sweep said what was kept; the completed run files stay
+  }
   if (shared.worker) return 0;  // an MPI worker rank: rank 0 reports
   const SweepOutcome& outcome = shared.outcome;
   if (!o.run.quiet)
@@ -315,6 +327,7 @@ static int run_main(int argc, char** argv) {
   sweep->add_flag("--quiet,-q", sweep_opts.run.quiet, "No progress output");
   sweep->add_option("--index", sweep_opts.index, "Job arrays: run only slice I (0-based) of the runs, e.g. $SLURM_ARRAY_TASK_ID; gather with pzsim collect");
   sweep->add_option("--slices", sweep_opts.slices, "Job arrays: how many slices (default $SLURM_ARRAY_TASK_COUNT)")->check(CLI::Range(1, 1000000));
+  sweep->add_flag("--dry-run", sweep_opts.run.dry_run, "Check the sweep and count its runs (and those already complete in DIR); run and write nothing");
   std::string collect_dir;
   CLI::App* collect = app.add_subcommand("collect", "Rebuild DIR/sweep.h5 (and the statuses in manifest.csv) from a sweep folder's run files");
   collect->add_option("dir", collect_dir, "Sweep folder written by pzsim sweep -o DIR")->required();

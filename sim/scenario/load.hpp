@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/scenario/scenario.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 
 namespace pzsim {
 
@@ -24,6 +25,19 @@ LoadedScenario load_scenario(const std::filesystem::path& path, const std::vecto
 // Parses and validates scenario text (tests, sweeps that build scenarios in memory).
 LoadedScenario load_scenario_text(const std::string& text, const std::string& display_name,
                                   const std::vector<std::string>& overrides = {});
+
+// A scenario file read once (with its `extends` chain) and resolved with many sets of
+// overrides (sweeps): resolve(o) gives what load_scenario(path, o) gives, without reading
+// and parsing the files again. resolve is safe to call from several threads.
+class ScenarioSource {
+ public:
+  explicit ScenarioSource(const std::filesystem::path& path);
+  LoadedScenario resolve(const std::vector<std::string>& overrides) const;
+
+ private:
+  std::string path_;
+  yaml::Node root_;
+};
 
 // The resolved scenario as YAML text.
 std::string emit_yaml(const Scenario& scenario);

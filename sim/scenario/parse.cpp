@@ -541,6 +541,14 @@ LoadedScenario load_scenario(const std::filesystem::path& path, const std::vecto
   return loaded;
 }
 
+ScenarioSource::ScenarioSource(const std::filesystem::path& path)
+    : path_(path.string()), root_(yaml::load_scenario_tree(path)) {}
+
+LoadedScenario ScenarioSource::resolve(const std::vector<std::string>& overrides) const {
+  yaml::Node root = root_;
+  return finish(root, path_, overrides);
+}
+
 LoadedScenario load_scenario_text(const std::string& text, const std::string& display_name,
                                   const std::vector<std::string>& overrides) {
   yaml::Node root = yaml::load_string(text, display_name);

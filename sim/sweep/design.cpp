@@ -52,12 +52,18 @@ std::vector<double> latin_hypercube_unit(std::size_t samples, std::size_t factor
   return out;
 }
 
+std::uint64_t saltelli_skip(std::size_t n) {
+  std::uint64_t m = 1;
+  while (m < n) m <<= 1;
+  return m;
+}
+
 std::vector<double> saltelli_unit(std::size_t n, std::size_t k) {
   if (2 * k > SobolSequence::kMaxDimensions)
     throw InputError("a saltelli design takes at most " + std::to_string(SobolSequence::kMaxDimensions / 2) + " factors, not " +
                      std::to_string(k));
   const SobolSequence sobol(2 * k);
-  const std::vector<double> base = sobol.points(1, n);  // n x 2k, origin skipped
+  const std::vector<double> base = sobol.points(saltelli_skip(n), n);  // n x 2k
   std::vector<double> out(n * (k + 2) * k);
   const auto a = [&](std::size_t r, std::size_t j) { return base[r * 2 * k + j]; };
   const auto b = [&](std::size_t r, std::size_t j) { return base[r * 2 * k + k + j]; };

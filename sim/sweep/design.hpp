@@ -6,9 +6,12 @@
 //             equal strata with exactly one point in each (permutations and offsets drawn
 //             from RandomStream(design seed, kSweepDesign, factor, 0))
 //   saltelli  Saltelli's scheme for Sobol' indices: N base samples from a Sobol' sequence of
-//             2k dimensions (rows 1..N; row 0, the origin, is skipped), A = its first k
-//             columns, B = the next k; points are A (N rows), B (N rows), then AB_1..AB_k
-//             (N rows each; AB_i = A with column i taken from B): N (k + 2) points.
+//             2k dimensions, rows M..M+N-1 with M the smallest power of two >= N (the first
+//             rows, the origin and points like (0.5, ..., 0.5), have A and B columns equal,
+//             so their AB_i would repeat A; for N a power of two, rows N..2N-1 are as evenly
+//             spread as rows 0..N-1), A = its first k columns, B = the next k; points are
+//             A (N rows), B (N rows), then AB_1..AB_k (N rows each; AB_i = A with column i
+//             taken from B): N (k + 2) points.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -48,6 +51,8 @@ std::vector<std::vector<std::string>> design_points(const Design& design);
 // [min, max]; for tests and `design_points`.
 std::vector<double> latin_hypercube_unit(std::size_t samples, std::size_t factors, std::uint64_t seed);
 std::vector<double> saltelli_unit(std::size_t base_samples, std::size_t factors);
+// The first Sobol' row a saltelli design of N base samples uses.
+std::uint64_t saltelli_skip(std::size_t base_samples);
 
 // Text of a double that parses back to the same value.
 std::string exact_text(double value);

@@ -178,9 +178,16 @@ void remove_stale_temporaries(const std::filesystem::path& runs) {
 
 }  // namespace
 
+namespace {
+std::string hash_of_resolved(const std::string& scenario_yaml, std::uint64_t seed) {
+  return hash16(std::string("pzsim ") + kVersion + "\nseed " + std::to_string(seed) + "\n" + scenario_yaml);
+}
+}  // namespace
+
 std::string run_content_hash(const Scenario& scenario, std::uint64_t seed) {
-  const std::string text = std::string("pzsim ") + kVersion + "\nseed " + std::to_string(seed) + "\n" + canonical_text(scenario);
-  return hash16(text);
+  Scenario resolved = scenario;
+  resolved.run.seed = seed;
+  return hash_of_resolved(emit_yaml(resolved), seed);
 }
 
 SweepPlan plan_sweep(const SweepSpec& spec, const std::filesystem::path& out_dir) {
@@ -190,8 +197,9 @@ SweepPlan plan_sweep(const SweepSpec& spec, const std::filesystem::path& out_dir
   if (!std::filesystem::is_regular_file(spec.scenario, ec))
     throw InputError(spec.source + ": scenario: no scenario file " + spec.scenario.string());
   // The base with the fixed overrides first, so their errors are not blamed on a factor.
+  const ScenarioSource source(spec.scenario);
   try {
-    (void)load_scenario(spec.scenario, spec.overrides);
+    (void)source.resolve(spec.overrides);
   } catch (const InputError& e) {
     throw InputError(spec.source + ": set: " + e.what());
   }
@@ -208,7 +216,7 @@ SweepPlan plan_sweep(const SweepSpec& spec, const std::filesystem::path& out_dir
           std::vector<std::string> overrides = spec.overrides;
           for (std::size_t j = 0; j < factors.size(); ++j) overrides.push_back(factors[j].key + "=" + points[p][j]);
           try {
-            scenarios[p] = std::make_shared<const Scenario>(load_scenario(spec.scenario, overrides).scenario);
+            scenarios[p] = std::make_shared<const Scenario>(source.resolve(overrides).scenario);
           } catch (const InputError& e) {
             errors[p] = e.what();
           }
@@ -242,9 +250,9 @@ SweepPlan plan_sweep(const SweepSpec& spec, const std::filesystem::path& out_dir
         row.values = points[p];
         row.seed = seed;
         row.role = role;
-        row.run_file = "runs/" + run_content_hash(*scenario, seed) + ".h5";
         RunRequest r;
         r.scenario_yaml = emit_yaml(*scenario);
+        row.run_file = "runs/" + hash_of_resolved(r.scenario_yaml, seed) + ".h5";
         r.scenario = std::move(scenario);
         r.scenario_path = spec.scenario.string();
         r.overrides = spec.overrides;
@@ -342,14 +350,20 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const
     throw InputError(dir.string() + " exists and is not a folder");
   if (std::filesystem::is_directory(dir, ec) && !std::filesystem::is_empty(dir, ec) && !std::filesystem::exists(dir / "sweep.yaml", ec))
     throw InputError(dir.string() + " is not empty and holds no sweep (no sweep.yaml); choose another -o folder");
-  std::filesystem::create_directories(dir / "runs", ec);
-  if (ec) throw IoError("cannot create " + (dir / "runs").string() + ": " + ec.message());
-  write_atomically(dir / "sweep.yaml", emit_sweep_yaml(spec));
-  remove_stale_temporaries(dir / "runs");
+  SweepOutcome outcome;
+  outcome.points = point_count(spec.design);
+  outcome.rows = plan.rows.size();
+  if (!options.dry_run) {
+    std::filesystem::create_directories(dir / "runs", ec);
+    if (ec) throw IoError("cannot create " + (dir / "runs").string() + ": " + ec.message());
+    write_atomically(dir / "sweep.yaml", emit_sweep_yaml(spec));
+    // Job-array slices may run at once on other hosts, where a pid means nothing here: only
+    // a sweep that owns every run clears temporary files of dead processes.
+    if (options.slices == 1) remove_stale_temporaries(dir / "runs");
+  }
 
   // Resume: a run file that verifies as complete is kept; a broken one is removed and redone.
   std::vector<std::size_t> to_run;
-  SweepOutcome outcome;
   const auto log = options.log ? options.log : [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   std::size_t distinct = 0;
   for (std::size_t i = 0; i < plan.rows.size(); ++i) {
@@ -365,12 +379,13 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const
       ++outcome.reused;
       continue;
     }
-    if (problem != "missing") {
+    if (problem != "missing" && !options.dry_run) {
       if (!options.quiet) log("pzsim sweep: redoing " + row.run_file + ": " + problem);
       std::filesystem::remove(*r.output, ec);
     }
     to_run.push_back(i);
   }
+  if (options.dry_run) return outcome;
   const auto sync_shared = [&] {
     for (std::size_t i = 0; i < plan.rows.size(); ++i)
       if (plan.owner[i] != i) {
@@ -417,8 +432,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const
       if (options.executor) options.executor(requests, cancel, on_done, on_failed);
       else execute_runs(requests, options.threads, cancel, on_done, on_failed);
     } catch (const RunCancelled&) {
-      if (!options.quiet)
-        log("pzsim sweep: interrupted; " + std::to_string(outcome.reused + outcome.ran) + " of " + std::to_string(outcome.runs) +
+      log("pzsim sweep: interrupted; " + std::to_string(outcome.reused + outcome.ran) + " of " + std::to_string(outcome.runs) +
             " runs are complete and kept; run the same command again to resume");
       throw;
     }

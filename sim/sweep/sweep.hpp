@@ -42,7 +42,7 @@ struct SweepPlan {
 SweepPlan plan_sweep(const SweepSpec& spec, const std::filesystem::path& out_dir);
 
 // 16 hex digits (64-bit FNV-1a) of the pzsim version, the seed and the resolved scenario
-// (canonical text: run.seed cleared): the run file's name.
+// (its YAML with run.seed = seed): the run file's name.
 std::string run_content_hash(const Scenario& scenario, std::uint64_t seed);
 
 // "" when `file` is a complete run file of this seed (opens as a pzsim result file, has the
@@ -59,6 +59,7 @@ struct SweepOptions {
   std::filesystem::path out_dir;
   int threads = 0;                    // 0: all cores
   bool quiet = false;                 // no progress output
+  bool dry_run = false;               // plan and count (what is complete, what would run); write nothing
   double heartbeat_seconds = 60.0;    // not on a terminal: a progress line at least this often
   std::function<void(const std::string&)> log;  // progress lines (default: stderr)
   // Job-array mode (--index/--slices): run only the distinct runs r (in plan order) with
@@ -72,6 +73,7 @@ struct SweepOptions {
 };
 
 struct SweepOutcome {
+  std::size_t points = 0, rows = 0;                        // design points, manifest rows
   std::size_t runs = 0, reused = 0, ran = 0, failed = 0;  // distinct run files
   double wall_seconds = 0.0;                               // the whole sweep
   double run_seconds = 0.0;                                // sum of the runs' own times (this invocation)

@@ -73,9 +73,12 @@ TEST_CASE("Saltelli design: blocks A, B, AB_1..AB_k from one Sobol sequence", "[
   const std::size_t n = 16, k = 3;
   const std::vector<double> s = saltelli_unit(n, k);
   REQUIRE(s.size() == n * (k + 2) * k);
+  CHECK(saltelli_skip(16) == 16);
+  CHECK(saltelli_skip(17) == 32);
+  CHECK(saltelli_skip(1) == 1);
   const SobolSequence sobol(2 * k);
   for (std::size_t r = 0; r < n; ++r) {
-    const std::vector<double> base = sobol.point(r + 1);  // the origin is skipped
+    const std::vector<double> base = sobol.point(16 + r);  // rows 16..31: the first power of two >= N
     for (std::size_t j = 0; j < k; ++j) {
       CHECK(s[r * k + j] == base[j]);                 // A
       CHECK(s[(n + r) * k + j] == base[k + j]);       // B
@@ -92,4 +95,11 @@ TEST_CASE("Saltelli design: blocks A, B, AB_1..AB_k from one Sobol sequence", "[
   CHECK(std::stod(points[0][1]) == 10.0 + s[1] * 10.0);
   CHECK(std::stod(points[(2 + 2) * n + 5][2]) == -1.0 + s[((2 + 2) * n + 5) * k + 2] * 2.0);
   CHECK_THROWS_AS(saltelli_unit(4, 11), InputError);
+  // No base row has A = B in every column (Sobol' row 1 is (0.5, ..., 0.5): from it every
+  // AB_i would repeat A, and the row would carry no information).
+  for (std::size_t r = 0; r < n; ++r) {
+    bool all_equal = true;
+    for (std::size_t j = 0; j < k; ++j) all_equal = all_equal && s[r * k + j] == s[(n + r) * k + j];
+    CHECK_FALSE(all_equal);
+  }
 }

@@ -59,7 +59,7 @@ with tempfile.TemporaryDirectory() as tmp:
     assert ds.attrs["design"] == "saltelli" and int(ds.attrs["saltelli_base_samples"]) == 2
     assert ds.attrs["factors"] == "zones.financial.strength,zones.enforcement.strength"
     x = np.stack([ds[k].values for k in ds.attrs["factors"].split(",")], axis=1)  # coordinates on `point`
-    assert "zones.financial.strength" in ds["employment"].coords
+    assert "zones.financial.strength" in ds.coords and "zones.financial.strength" in ds["employment"].coords
     n, k = 2, 2
     a, b = x[:n], x[n:2 * n]
     for i in range(k):
