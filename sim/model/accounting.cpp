@@ -161,6 +161,8 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
   // Aggregation in slot order.
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
   std::vector<double> profit_sum(static_cast<std::size_t>(w.cities), 0.0), firm_count(static_cast<std::size_t>(w.cities), 0.0);
+  // What buyers paid, by city and channel: over the volume, the average delivered price.
+  std::vector<double> paid_usd(static_cast<std::size_t>(w.cities) * kChannels, 0.0);
   const double usd = 1.0 / fx;
   for (std::size_t i = 0; i < n; ++i) {
     const FirmBooks& bk = books[i];
@@ -196,7 +198,7 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       out.exports_by_destination_usd[static_cast<std::size_t>(dest) * kChannels + static_cast<std::size_t>(channel)] += revenue;
       // Volume and price from what buyers paid (CBEC sellers' revenue is net of commission).
       out.exports_volume[city * kChannels + static_cast<std::size_t>(channel)] += f.spending_usd[k] / price;
-      out.price_sum_usd[city * kChannels + static_cast<std::size_t>(channel)] += f.spending_usd[k];
+      paid_usd[city * kChannels + static_cast<std::size_t>(channel)] += f.spending_usd[k];
       // Declared customs code: what the sale is recorded as, not how it travelled.
       double* declared = &out.exports_declared_usd[city * kCustomsCodes];
       if (channel == kGeneral) {
@@ -217,13 +219,12 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       out.record_flow(kLocalGov, kHouseholds, fiscal.running_cost_cny * sc.scale.sample_fraction);
     }
     out.fiscal_cost_usd[city] = out.fiscal_cost_central_usd[city] + out.fiscal_cost_local_usd[city];
-    out.parcel_delivery_days[city] = out.parcel_delivery_weight[city] > 0.0 ? out.parcel_delivery_days[city] / out.parcel_delivery_weight[city] : 0.0;
     const double* declared = &out.exports_declared_usd[city * kCustomsCodes];
     out.exports_cbec_recorded_usd[city] =
         declared[kCode9610] + (month.customs_codes ? declared[kCode9710] + declared[kCode9810] : 0.0);
     for (int channel = 0; channel < kChannels; ++channel) {
       const std::size_t cell = city * kChannels + static_cast<std::size_t>(channel);
-      out.avg_delivered_price_usd[cell] = out.exports_volume[cell] > 0.0 ? out.price_sum_usd[cell] / out.exports_volume[cell] : 0.0;
+      out.avg_delivered_price_usd[cell] = out.exports_volume[cell] > 0.0 ? paid_usd[cell] / out.exports_volume[cell] : 0.0;
     }
     c.profit_per_firm_cny[city] = firm_count[city] > 0.0 ? profit_sum[city] / firm_count[city] : 0.0;
   }

@@ -62,6 +62,10 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
   std::vector<double> bought_usd;
   std::vector<std::uint16_t> bought_count, bought_sector;  // consideration sets up to 256, sectors up to 65535
   std::vector<double> nest_share;
+  // Parcel sales by seller city, and those sales times their delivery days, over every
+  // destination: the city's sales-weighted delivery time is their ratio.
+  const std::size_t n_cities = static_cast<std::size_t>(w.cities);
+  std::vector<double> parcel_sales_usd(n_cities, 0.0), parcel_sales_days(n_cities, 0.0);
 
   for (int d = 0; d < w.destinations; ++d) {
     const std::size_t dest = static_cast<std::size_t>(d);
@@ -164,8 +168,8 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
           f.spending_usd[k] += amount;
           f.revenue_usd[k] += amount * (1.0 - platform.commission);
           if (!f.warehouse[k]) {
-            out.parcel_delivery_weight[f.city[slot]] += amount;
-            out.parcel_delivery_days[f.city[slot]] += amount * l.days[j];
+            parcel_sales_usd[f.city[slot]] += amount;
+            parcel_sales_days[f.city[slot]] += amount * l.days[j];
           }
           spending_total += amount;
           spending_by_sector[bought_sector[r]] += raw;
@@ -191,6 +195,8 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
     out.record_flow(kRestOfWorld, kPlatforms, spending_total * month.cny_per_usd);
     out.record_flow(kPlatforms, kFirms, (spending_total - commission) * month.cny_per_usd);
   }
+  for (std::size_t city = 0; city < n_cities; ++city)
+    out.parcel_delivery_days[city] = parcel_sales_usd[city] > 0.0 ? parcel_sales_days[city] / parcel_sales_usd[city] : 0.0;
 }
 
 }  // namespace pzsim

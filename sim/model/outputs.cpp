@@ -15,7 +15,6 @@ void MonthOutputs::reset(const World& w) {
   zero(exports_by_destination_usd, d * k);
   zero(exports_declared_usd, c * kCustomsCodes);
   zero(exports_cbec_recorded_usd, c);
-  zero(price_sum_usd, c * k);
   zero(avg_delivered_price_usd, c * k);
   zero(exporters, c * k);
   zero(products_listed, c);
@@ -35,7 +34,6 @@ void MonthOutputs::reset(const World& w) {
   zero(market_exits, c * k);
   zero(entries_blocked, c * k);
   zero(parcel_delivery_days, c);
-  zero(parcel_delivery_weight, c);
   zero(labour_force, c);
   zero(net_migration, c);
   zero(rural_inflow, c);

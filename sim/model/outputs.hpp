@@ -19,7 +19,6 @@ struct MonthOutputs {
   std::vector<double> exports_by_destination_usd; // [destination * channels + channel]
   std::vector<double> exports_declared_usd;       // [city * customs codes + code]
   std::vector<double> exports_cbec_recorded_usd;  // [city]
-  std::vector<double> price_sum_usd;              // [city * channels + channel], quantity-weighted (scratch)
   std::vector<double> avg_delivered_price_usd;    // [city * channels + channel]
   std::vector<std::int64_t> exporters;            // [city * channels + channel]
   std::vector<std::int64_t> products_listed;      // [city]
@@ -38,8 +37,7 @@ struct MonthOutputs {
   std::vector<std::int64_t> market_entries;       // [city * channels + channel]
   std::vector<std::int64_t> market_exits;         // [city * channels + channel]
   std::vector<std::int64_t> entries_blocked;      // [city * channels + channel]
-  std::vector<double> parcel_delivery_days;         // [city], sales-weighted mean (sum until accounting)
-  std::vector<double> parcel_delivery_weight;       // [city] (scratch)
+  std::vector<double> parcel_delivery_days;       // [city], sales-weighted mean
   std::vector<double> labour_force;               // [city]
   std::vector<double> net_migration;              // [city], workers, this month
   std::vector<double> rural_inflow;               // [city], workers, this month

@@ -119,7 +119,7 @@ struct DestinationSpec {
   double delivery_days_warehouse = 3.0;  // delivery time from an overseas warehouse
   double platform_penetration = 0.25;  // share of non-Chinese online spending that goes through the platforms listing Chinese sellers
   double awareness_start = 0.05;       // share of shoppers aware of Chinese sellers at the start
-  double outside_utility = 10.05;      // utility of non-Chinese online sellers against the Chinese CBEC nest
+  double outside_utility = 9.3;        // utility of non-Chinese online sellers against the Chinese CBEC nest
 };
 
 struct SectorSpec {

@@ -72,8 +72,7 @@ TEST_CASE("consumer shopping: one listing, one buyer: the nested logit's CBEC sh
   CHECK(out.purchases[0] == Approx(1000.0 * relative / (1.0 + relative)));
   CHECK(s.cbec_spending_usd[0] == Approx(spend));  // (us, toys)
   CHECK(s.cbec_spending_usd[1] == 0.0);
-  CHECK(out.parcel_delivery_weight[kC] == Approx(spend));
-  CHECK(out.parcel_delivery_days[kC] == Approx(8.0 * spend));
+  CHECK(out.parcel_delivery_days[kC] == Approx(8.0));  // sales-weighted mean of one parcel seller
   CHECK(flow(out, kRestOfWorld, kPlatforms) == Approx(spend * kFx));
   CHECK(flow(out, kPlatforms, kFirms) == Approx(spend * 0.85 * kFx));
   // The rest of the imports, B - 0.3 C, is offline (1 / (1 + o)) or non-Chinese online (o / (1 + o));
@@ -138,9 +137,9 @@ TEST_CASE("consumer shopping: two listings share the nest by exp(u / lambda) and
   CHECK(f.spending_usd[k0] == Approx(total * std::exp(u0 / lambda) / S));
   CHECK(f.spending_usd[k1] == Approx(total * std::exp(u1 / lambda) / S));
   CHECK(out.purchases[0] == Approx(1000.0 * relative / (1.0 + relative)));
-  // Warehouse sales are not parcels.
-  CHECK(out.parcel_delivery_weight[kA] == 0.0);
-  CHECK(out.parcel_delivery_weight[kC] == Approx(f.spending_usd[k0]));
+  // Warehouse sales are not parcels: city A (a warehouse seller, 3 days) has no parcel time.
+  CHECK(out.parcel_delivery_days[kA] == 0.0);
+  CHECK(out.parcel_delivery_days[kC] == Approx(8.0));
 }
 
 TEST_CASE("consumer shopping: listings priced above the choke price are not offered", "[model][rules]") {
