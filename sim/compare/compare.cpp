@@ -190,13 +190,20 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
   for (const auto& plan : plans) {
     result.scenarios.push_back(plan.info);
     const auto policy = series_of(plan.policy_run), counterfactual = series_of(plan.counterfactual_run);
+    std::vector<ComparisonRow> direct, spillover;
     for (const auto& group : estimand_groups(*plan.policy)) {
       auto rows = effect_rows(plan.info.name, group.estimand, *plan.policy, policy, counterfactual, group.member, request.method);
       if (group.estimand == "national") {
         auto ratios = ratio_rows(rows, request.method);
         rows.insert(rows.end(), ratios.begin(), ratios.end());
       }
+      if (group.estimand == "direct") direct = rows;
+      if (group.estimand == "spillover") spillover = rows;
       result.rows.insert(result.rows.end(), rows.begin(), rows.end());
+    }
+    if (!direct.empty() && !spillover.empty()) {
+      auto shares = displacement_rows(direct, spillover, request.method);
+      result.rows.insert(result.rows.end(), shares.begin(), shares.end());
     }
     for (const auto& group : estimand_groups(*plan.policy))
       if (group.estimand == "direct") {

@@ -22,6 +22,7 @@ Scenario counterfactual_of(const Scenario& scenario) {
   z.instruments = defaults.instruments;
   z.initial_effectiveness = defaults.initial_effectiveness;
   z.learning_months = defaults.learning_months;
+  z.fiscal.tax_rules = defaults.fiscal.tax_rules;  // acts only in zone cities (accounting.cpp)
   cf.description = "counterfactual: no zones";
   return cf;
 }

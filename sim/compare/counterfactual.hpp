@@ -12,10 +12,10 @@ namespace pzsim {
 
 // The counterfactual of a scenario: the same scenario with no zones. Settings that act only
 // through zones (the selection rule and its parameters, the four instruments' strengths and
-// ramps, followers' learning) are reset to their defaults and the description is dropped, so
-// scenarios that differ only in where, when and how strongly zones act share one
-// counterfactual, which then runs once per seed. Instrument effects, the fiscal rules and the
-// timeline stay: national floors act through them in every city.
+// ramps, followers' learning, the switch of the zone tax rules) are reset to their defaults and
+// the description is dropped, so scenarios that differ only in where, when and how strongly
+// zones act share one counterfactual, which then runs once per seed. Instrument effects, the
+// other fiscal rules and the timeline stay: national floors act through them in every city.
 Scenario counterfactual_of(const Scenario& scenario);
 
 // Canonical text of a scenario for deciding whether two runs are the same: the resolved YAML

@@ -315,4 +315,33 @@ std::vector<ComparisonRow> ratio_rows(const std::vector<ComparisonRow>& national
   return rows;
 }
 
+std::vector<ComparisonRow> displacement_rows(const std::vector<ComparisonRow>& direct_rows,
+                                             const std::vector<ComparisonRow>& spillover_rows, IntervalMethod method) {
+  std::vector<ComparisonRow> rows;
+  for (const char* metric : {"exports_cbec_usd", "exports_usd", "net_jobs_end"}) {
+    const ComparisonRow& direct = find_row(direct_rows, metric);
+    const ComparisonRow& spillover = find_row(spillover_rows, metric);
+    ComparisonRow row;
+    row.scenario = direct.scenario;
+    row.estimand = "displacement";
+    row.metric = metric;
+    row.unit = "%";
+    row.policy_mean = row.counterfactual_mean = row.effect_pct_mean = kNaN;
+    std::vector<double> lost(spillover.per_seed.size());
+    for (std::size_t i = 0; i < lost.size(); ++i) {
+      lost[i] = -100.0 * spillover.per_seed[i];
+      row.per_seed.push_back(direct.per_seed[i] != 0.0 ? lost[i] / direct.per_seed[i] : kNaN);
+    }
+    if (direct.contains_zero) {
+      row.effect = {kNaN, kNaN, kNaN, static_cast<int>(lost.size())};
+      row.note = "n/a: the interval of the zone cities' effect contains 0";
+    } else {
+      row.effect = ratio_interval(lost, direct.per_seed, method);
+    }
+    row.contains_zero = !row.effect.defined() || row.effect.contains(0.0);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 }  // namespace pzsim

@@ -64,4 +64,12 @@ std::vector<ComparisonRow> event_time_rows(const std::string& scenario, const st
 // denominator's interval contains 0.
 std::vector<ComparisonRow> ratio_rows(const std::vector<ComparisonRow>& national_rows, IntervalMethod method);
 
+// How much of the zone cities' gain the other cities lose (estimand "displacement", unit "%"):
+// -mean(spillover effect) / mean(direct effect) x 100, for real-channel CBEC exports, exports
+// of all channels and jobs at the end, with ratio_interval's interval. 100% is pure business
+// stealing, 0% no loss elsewhere, below 0 other cities gain too. n/a when the direct effect's
+// interval contains 0 (the share of a gain that may be nil is not defined).
+std::vector<ComparisonRow> displacement_rows(const std::vector<ComparisonRow>& direct_rows,
+                                             const std::vector<ComparisonRow>& spillover_rows, IntervalMethod method);
+
 }  // namespace pzsim

@@ -150,6 +150,8 @@ std::string format_table(const Comparison& c) {
           if (r.estimand == "direct") title = std::to_string(s.zone_cities) + " zone cities: direct effect";
           if (r.estimand == "spillover") title = std::to_string(s.cities.total - s.zone_cities) + " other cities: spillover";
           if (r.estimand == "coastal") title = "coastal zone cities";
+          if (r.estimand == "displacement")
+            title = "displacement: share of the zone cities' gain that the other cities lose (-spillover / direct)";
           if (r.estimand == "inland") title = "inland zone cities";
           if (r.estimand.rfind("region:", 0) == 0) title = "zone cities, " + r.estimand.substr(7) + " region";
           if (part) title = "decomposition of the zone-city gain (docs/compare.md)";

@@ -68,7 +68,7 @@ std::string accepted_text(const EvidenceRow& row) {
 
 std::string within_text(const RowResult& r) {
   if (r.status != RowStatus::measured) return "-";
-  return r.within ? "yes" : "no";
+  return std::string(r.within ? "yes" : "no") + (r.row->tuned.empty() ? "" : " (tuned)");
 }
 
 std::string model_text(const RowResult& r) {
@@ -82,14 +82,20 @@ std::string model_text(const RowResult& r) {
 void write_table(const EvidenceReport& report, std::ostream& out) {
   std::string seeds;
   for (const auto s : report.seeds) seeds += (seeds.empty() ? "" : ", ") + std::to_string(s);
-  int measured = 0, within = 0;
+  int measured = 0, within = 0, tuned = 0, tuned_within = 0;
   for (const auto& r : report.rows) {
     measured += r.status == RowStatus::measured;
     within += r.status == RowStatus::measured && r.within;
+    tuned += r.status == RowStatus::measured && !r.row->tuned.empty();
+    tuned_within += r.status == RowStatus::measured && r.within && !r.row->tuned.empty();
   }
   out << "Evidence: " << report.targets.filename().string() << ", " << report.seeds.size() << " run(s), seeds " << seeds
       << (report.counterfactual_files.empty() ? ", no counterfactual" : ", with counterfactuals") << ". " << within << " of "
-      << measured << " measured rows within tolerance; model value = mean over seeds [min, max].\n\n";
+      << measured << " measured rows within tolerance; model value = mean over seeds [min, max].";
+  if (tuned > 0)
+    out << " " << tuned << " measured row(s) are in sample, marked (tuned): parameters were set by hand to meet them ("
+        << tuned_within << " within); out of sample, " << within - tuned_within << " of " << measured - tuned << " within.";
+  out << "\n\n";
   out << "| id | target | unit | period | model | accepted | within | source |\n";
   out << "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
   for (const auto& r : report.rows) {
@@ -111,13 +117,14 @@ void write_table(const EvidenceReport& report, std::ostream& out) {
       if (!r.detail.empty()) out << " Seed " << report.seeds.front() << ": " << r.detail << ".";
     }
     if (!row.note.empty()) out << " Note: " << row.note;
+    if (!row.tuned.empty()) out << " Tuned (in sample): " << row.tuned;
     out << "\n";
   }
 }
 
 void write_csv(const EvidenceReport& report, std::ostream& out) {
   out << "id,label,target,accepted_low,accepted_high,unit,period,source,status,model_mean,model_min,model_max,n_seeds,"
-         "tolerance,within,computed,detail,message\n";
+         "tolerance,within,computed,detail,message,tuned\n";
   for (const auto& r : report.rows) {
     const EvidenceRow& row = *r.row;
     const bool measured = r.status == RowStatus::measured;
@@ -128,7 +135,7 @@ void write_csv(const EvidenceReport& report, std::ostream& out) {
         << csv_field(status_name(r.status)) << ',' << (measured ? exact(r.mean) : "") << ',' << (measured ? exact(r.min) : "")
         << ',' << (measured ? exact(r.max) : "") << ',' << r.per_seed.size() << ','
         << csv_field(row.measurable ? row.tolerance.text() : "") << ',' << (measured ? (r.within ? "yes" : "no") : "") << ','
-        << csv_field(r.computed) << ',' << csv_field(r.detail) << ',' << csv_field(r.message) << '\n';
+        << csv_field(r.computed) << ',' << csv_field(r.detail) << ',' << csv_field(r.message) << ',' << csv_field(row.tuned) << '\n';
   }
 }
 
@@ -165,7 +172,8 @@ void write_json(const EvidenceReport& report, std::ostream& out) {
     for (std::size_t s = 0; s < r.per_seed.size(); ++s) out << (s ? ", " : "") << exact(r.per_seed[s]);
     out << "], \"within\": " << (measured ? (r.within ? "true" : "false") : "null")
         << ", \"computed\": " << json_string(r.computed) << ", \"detail\": " << json_string(r.detail)
-        << ", \"message\": " << json_string(r.message) << ", \"note\": " << json_string(row.note) << "}";
+        << ", \"message\": " << json_string(r.message) << ", \"note\": " << json_string(row.note)
+        << ", \"tuned\": " << (row.tuned.empty() ? std::string("null") : json_string(row.tuned)) << "}";
   }
   out << "\n  ]\n}\n";
 }

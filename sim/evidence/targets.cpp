@@ -203,13 +203,14 @@ EvidenceRow parse_row(const yaml::Node& node, const std::string& where, const st
   row.pos = node.pos;
   check_keys(node, where,
              {"id", "label", "target", "unit", "period", "source", "note", "tolerance", "model", "measurable", "reason",
-              "measured_by"});
+              "measured_by", "tuned"});
   row.id = text_of(node, "id", where, true);
   row.label = text_of(node, "label", where, true);
   row.unit = text_of(node, "unit", where, true);
   row.period = text_of(node, "period", where, true);
   row.source = text_of(node, "source", where, true);
   row.note = text_of(node, "note", where, false);
+  row.tuned = text_of(node, "tuned", where, false);
   if (const auto* m = node.find("measurable")) row.measurable = boolean(*m, where + ".measurable");
 
   const yaml::Node* target = node.find("target");

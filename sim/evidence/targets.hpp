@@ -83,6 +83,7 @@ struct EvidenceRow {
   bool measurable = true;
   std::string reason;       // measurable: false: why not
   std::string measured_by;  // measurable: false: where it is measured instead (e.g. "pzsim did")
+  std::string tuned;        // the parameters set by hand to meet this row (empty: none), so it is in sample
   Target target;
   Tolerance tolerance;
   std::vector<Operand> operands;

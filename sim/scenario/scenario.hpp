@@ -195,7 +195,7 @@ struct ImportSideConfig {
   double adopted_start = 0.07;          // share of online shoppers buying abroad at the start
   double innovation = 0.008;            // Bass innovation
   double imitation = 0.005;             // Bass imitation
-  double shopping_rate = 0.08;          // monthly chance an adopter buys abroad
+  double shopping_rate = 0.43;          // monthly chance an adopter buys abroad
   double basket_usd = 70.0;             // spend per purchase, USD
   double pilot_adoption_boost = 0.3;    // relative adoption gain where bonded (1210) imports exist
 };

@@ -89,6 +89,25 @@ TEST_CASE("compare: national rows equal zone plus other cities, coastal + inland
   CHECK(checked >= 10);
   // Not vacuous: the zones move exports in zone cities.
   CHECK(row(c, "a", "direct", "exports_cbec_usd").effect.mean != 0.0);
+  // Displacement: the share of the zone cities' gain the other cities lose, -spillover / direct.
+  int defined = 0;
+  for (const char* metric : {"exports_cbec_usd", "exports_usd", "net_jobs_end"}) {
+    const auto& direct = row(c, "a", "direct", metric);
+    const auto& spillover = row(c, "a", "spillover", metric);
+    const auto& share = row(c, "a", "displacement", metric);
+    INFO(metric << ": direct " << direct.effect.mean << ", spillover " << spillover.effect.mean << ", share " << share.effect.mean);
+    CHECK(share.unit == "%");
+    for (std::size_t i = 0; i < 3; ++i) CHECK(close(share.per_seed[i], -100.0 * spillover.per_seed[i] / direct.per_seed[i]));
+    if (direct.contains_zero) {
+      CHECK_FALSE(std::isfinite(share.effect.mean));
+    } else {
+      CHECK(close(share.effect.mean, -100.0 * spillover.effect.mean / direct.effect.mean));
+      CHECK(share.effect.lo <= share.effect.mean);
+      CHECK(share.effect.mean <= share.effect.hi);
+      ++defined;
+    }
+  }
+  CHECK(defined >= 1);
 }
 
 TEST_CASE("compare: the decomposition parts of the zone-city gain sum to the total", "[compare]") {
@@ -138,6 +157,7 @@ TEST_CASE("compare: the settings the counterfactual resets act only through zone
     raw.zones.list.clear();
     raw.zones.initial_effectiveness = 0.9;
     raw.zones.learning_months = 3.0;
+    raw.zones.fiscal.tax_rules = false;
     const Scenario canonical = counterfactual_of(loaded.scenario);
     REQUIRE(canonical_text(raw) != canonical_text(canonical));
     RunRequest a, b;
@@ -154,7 +174,8 @@ TEST_CASE("compare: the settings the counterfactual resets act only through zone
 
 TEST_CASE("compare: the four rollouts of the done-when check resolve to one counterfactual", "[compare]") {
   std::string first;
-  for (const char* f : {"historical.yaml", "inland-first.yaml", "all-at-once-2016.yaml", "financial-only.yaml"}) {
+  // ... and the status-only run (strengths 0, tax rules off) shares it too.
+  for (const char* f : {"historical.yaml", "inland-first.yaml", "all-at-once-2016.yaml", "financial-only.yaml", "status-only.yaml"}) {
     const LoadedScenario loaded = load_scenario(std::filesystem::path(PZSIM_SOURCE_DIR) / "scenarios" / f);
     const std::string text = canonical_text(counterfactual_of(loaded.scenario));
     INFO(f);

@@ -64,6 +64,7 @@ rows:
     unit: "%"
     period: "2016"
     source: test
+    tuned: "a test parameter"
     tolerance: {absolute: 0, reason: test}
     model:
       operands:
@@ -397,6 +398,15 @@ def main():
         r = run([pzsim, "evidence", policies[0], "--targets", targets])
         check(r.returncode == 0 and "| cbec_cny_per_year |" in r.stdout and "How each value is computed" in r.stdout,
               "the table lists rows and computations")
+        # In-sample rows (tuned:) are marked and counted apart from the out-of-sample ones.
+        zone_line = next((l for l in r.stdout.splitlines() if l.startswith("| zone_share_now |")), "")
+        cbec_line = next((l for l in r.stdout.splitlines() if l.startswith("| cbec_cny_per_year |")), "")
+        check("(tuned)" in zone_line and "(tuned)" not in cbec_line, f"tuned rows marked: {zone_line} / {cbec_line}")
+        check("1 measured row(s) are in sample" in r.stdout and "Tuned (in sample): a test parameter" in r.stdout,
+              "the table counts and explains in-sample rows")
+        check(rows["zone_share_now"]["tuned"] == "a test parameter" and rows["cbec_cny_per_year"]["tuned"] is None,
+              "json: tuned is the text or null")
+        check(by_id["zone_share_now"]["tuned"] == "a test parameter", "csv: the tuned column")
 
         # Bad inputs exit 2 with the place of the mistake.
         bad = TARGETS.replace("    model:\n      operands:\n        cbec:", "    modle:\n      operands:\n        cbec:", 1)
