@@ -245,11 +245,11 @@ DistributedSweep run_sweep_distributed(const SweepSpec& spec, const SweepOptions
   }
   Coordinator coordinator(mpi.size());
   coordinator.gather_ready();
-  log_line(options, "pzsim sweep: " + std::to_string(mpi.size()) + " MPI ranks: rank 0 hands out the runs, " +
-                        std::to_string(mpi.size() - 1) + " run them");
   SweepOptions shared = options;
   shared.executor = [&](const std::vector<RunRequest>& requests, const std::atomic<bool>* flag,
                         const std::function<void(std::size_t, const RunResult&)>& on_done, const RunFailed& on_failed) {
+    log_line(options, "pzsim sweep: " + std::to_string(mpi.size()) + " MPI ranks: rank 0 hands out the runs, " +
+                          std::to_string(mpi.size() - 1) + " run them");
     coordinator.run(requests, flag, on_done, on_failed);
   };
   try {

@@ -3,18 +3,17 @@
 // sweep.h5 in the contract-5 layout (written with the project's NcWriter), so the
 // estimators and `pzsim sensitivity` are checked against indices known in closed form.
 #include <algorithm>
-#include <array>
-#include <optional>
-#include <stdexcept>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/core/rng.hpp"
 #include "sim/io/h5.hpp"
+#include "sim/sweep/design.hpp"
 
 namespace pzsim::testing {
 
@@ -35,65 +34,29 @@ struct Ishigami {
   std::vector<double> total() const { return {(v1() + v13()) / variance(), v2() / variance(), v13() / variance()}; }
 };
 
-// Points 1..n of the unscrambled Sobol sequence in up to 8 dimensions (Gray-code order),
-// with the direction numbers of Joe and Kuo's new-joe-kuo-6.21201 (dimension 1 is van der
-// Corput); the same points as scipy.stats.qmc.Sobol(scramble=False) after its point 0.
-inline std::vector<std::vector<double>> sobol_sequence(std::size_t n, std::size_t dims) {
-  struct Primitive {
-    unsigned degree, a;
-    std::vector<std::uint32_t> m;
-  };
-  static const std::vector<Primitive> table = {{1, 0, {1}},       {2, 1, {1, 3}},     {3, 1, {1, 3, 1}},
-                                               {3, 2, {1, 1, 1}}, {4, 1, {1, 1, 3, 3}}, {4, 4, {1, 3, 5, 13}},
-                                               {5, 2, {1, 1, 5, 5, 17}}};
-  if (dims > table.size() + 1) throw std::invalid_argument("sobol_sequence: at most 8 dimensions here");
-  constexpr unsigned kBits = 32;
-  std::vector<std::array<std::uint32_t, kBits>> v(dims);
-  for (unsigned b = 0; b < kBits; ++b) v[0][b] = 1u << (kBits - 1 - b);
-  for (std::size_t d = 1; d < dims; ++d) {
-    const Primitive& p = table[d - 1];
-    for (unsigned b = 0; b < kBits; ++b) {
-      if (b < p.degree) {
-        v[d][b] = p.m[b] << (kBits - 1 - b);
-        continue;
-      }
-      std::uint32_t x = v[d][b - p.degree] ^ (v[d][b - p.degree] >> p.degree);
-      for (unsigned i = 1; i < p.degree; ++i)
-        if ((p.a >> (p.degree - 1 - i)) & 1u) x ^= v[d][b - i];
-      v[d][b] = x;
-    }
-  }
-  std::vector<std::vector<double>> points;
-  std::vector<std::uint32_t> x(dims, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    unsigned c = 0;  // index of the lowest zero bit of i
-    for (std::size_t value = i; value & 1u; value >>= 1) ++c;
-    std::vector<double> point(dims);
-    for (std::size_t d = 0; d < dims; ++d) {
-      x[d] ^= v[d][c];
-      point[d] = static_cast<double>(x[d]) / 4294967296.0;
-    }
-    points.push_back(point);
-  }
-  return points;
-}
-
 // A Saltelli design of k factors uniform on [lo, hi]: points[p][c] for N(k+2) points in the
-// contract-5 block order A, B, AB_1..AB_k. A is columns 0..k-1 and B columns k..2k-1 of a
-// 2k-dimensional draw: the Sobol sequence (quasi Monte Carlo, as sweeps sample), or plain
-// Monte Carlo from Philox when `monte_carlo_seed` is given.
+// contract-5 block order A, B, AB_1..AB_k. By default the sweep's own design (Sobol
+// sequence, sim/sweep/design.hpp); with `monte_carlo_seed`, A and B are plain Monte Carlo
+// draws from Philox instead (independent rows, as the bootstrap assumes).
 inline std::vector<std::vector<double>> saltelli_points(std::size_t n, std::size_t k, double lo, double hi,
                                                         std::optional<std::uint64_t> monte_carlo_seed = std::nullopt) {
-  std::vector<std::vector<double>> a(n, std::vector<double>(k)), b = a;
-  const auto sobol = monte_carlo_seed ? std::vector<std::vector<double>>{} : sobol_sequence(n, 2 * k);
-  for (std::size_t j = 0; j < n; ++j) {
-    RandomStream rng(monte_carlo_seed.value_or(0), Stream::kTest, 0, j);
-    for (std::size_t c = 0; c < 2 * k; ++c) {
-      const double u = monte_carlo_seed ? rng.uniform() : sobol[j][c];
-      (c < k ? a[j][c] : b[j][c - k]) = lo + (hi - lo) * u;
+  std::vector<std::vector<double>> points;
+  if (!monte_carlo_seed) {
+    const std::vector<double> unit = saltelli_unit(n, k);
+    for (std::size_t p = 0; p < n * (k + 2); ++p) {
+      std::vector<double> row(k);
+      for (std::size_t c = 0; c < k; ++c) row[c] = lo + (hi - lo) * unit[p * k + c];
+      points.push_back(row);
     }
+    return points;
   }
-  std::vector<std::vector<double>> points = a;
+  std::vector<std::vector<double>> a(n, std::vector<double>(k)), b = a;
+  for (std::size_t j = 0; j < n; ++j) {
+    RandomStream rng(*monte_carlo_seed, Stream::kTest, 0, j);
+    for (std::size_t c = 0; c < k; ++c) a[j][c] = lo + (hi - lo) * rng.uniform();
+    for (std::size_t c = 0; c < k; ++c) b[j][c] = lo + (hi - lo) * rng.uniform();
+  }
+  points = a;
   points.insert(points.end(), b.begin(), b.end());
   for (std::size_t i = 0; i < k; ++i)
     for (std::size_t j = 0; j < n; ++j) {
