@@ -91,6 +91,7 @@ struct CompareOptions {
   std::string format = "table";
   int threads = 0;
   bool quiet = false;
+  std::string max_memory;  // --max-memory SIZE (parse_memory_size)
 };
 
 struct CommonOptions {
@@ -99,6 +100,7 @@ struct CommonOptions {
   std::optional<std::string> seed;  // parsed by parse_seed, as in scenario files
   int threads = 0;
   bool quiet = false;
+  std::string max_memory;  // --max-memory SIZE (parse_memory_size)
 };
 
 void add_common(CLI::App* cmd, CommonOptions& o, bool running) {
@@ -108,6 +110,7 @@ void add_common(CLI::App* cmd, CommonOptions& o, bool running) {
       ->allow_extra_args(false);
   cmd->add_option("--seed", o.seed, "Seed (same as --set run.seed=S)");
   if (running) {
+    cmd->add_option("--max-memory", o.max_memory, "Stop with exit 1 (no file) if the run would need or comes to use more memory, e.g. 4G");
     cmd->add_option("--threads", o.threads, "Worker threads (default: all cores); results do not depend on it")
         ->check(CLI::Range(1, 4096));
     cmd->add_flag("--quiet,-q", o.quiet, "No progress bar or summary");
@@ -131,6 +134,7 @@ int cmd_run(const CommonOptions& o, std::string output, bool force) {
   request.seed = loaded.scenario.run.seed;
   request.output = output;
   request.force = force;
+  if (!o.max_memory.empty()) request.max_memory_bytes = parse_memory_size(o.max_memory);
   ProgressBar bar(!o.quiet, loaded.scenario.run.months, "pzsim run");
   const RunResult result =
       run_with_threads(request, o.threads, &g_interrupted, [&](int done, const std::string& month) { bar.update(done, month); });
@@ -153,6 +157,7 @@ int cmd_compare(const CompareOptions& o) {
   if (!o.out_dir.empty()) request.out_dir = o.out_dir;
   request.force = o.force;
   request.threads = o.threads;
+  if (!o.max_memory.empty()) request.max_memory_bytes = parse_memory_size(o.max_memory);
   const Comparison comparison =
       run_comparison(request, &g_interrupted, [&](std::size_t done, std::size_t total, const RunRecord& run, double seconds) {
         if (!o.quiet)
@@ -295,6 +300,7 @@ static int run_main(int argc, char** argv) {
   compare->add_option("--threads", compare_opts.threads, "Worker threads (default: all cores); results do not depend on it")
       ->check(CLI::Range(1, 4096));
   compare->add_flag("--quiet,-q", compare_opts.quiet, "No progress lines on stderr");
+  compare->add_option("--max-memory", compare_opts.max_memory, "Stop with exit 1 (no files) if the comparison would need or comes to use more memory, e.g. 4G");
 
   ReportRequest report_request;
   CLI::App* report = app.add_subcommand("report", "Write one self-contained HTML report (plots embedded) of a `pzsim compare -o DIR` folder");
@@ -409,6 +415,9 @@ static int run_main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::fprintf(stderr, "pzsim: error: %s\n", e.what());
     return 2;
+  } catch (const ResourceError& e) {
+    std::fprintf(stderr, "pzsim: error: %s\n", e.what());
+    return 1;
   } catch (const NumericError& e) {
     std::fprintf(stderr, "pzsim: error: %s\n", e.what());
     return 1;

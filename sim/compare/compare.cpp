@@ -155,6 +155,7 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
       r.role = run.role;
       r.label = run.label + " seed " + std::to_string(seed);
       r.force = request.force;
+      r.max_memory_bytes = request.max_memory_bytes;
       r.defer_publish = true;  // every run's file is published together once all are done
       RunRecord rec{run.scenario, run.label, run.role, seed, ""};
       if (request.out_dir) {

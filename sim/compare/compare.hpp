@@ -24,6 +24,7 @@ struct CompareRequest {
   std::optional<std::filesystem::path> out_dir;  // write comparison.json/.csv and runs/*.h5
   bool force = false;                       // overwrite an existing comparison in out_dir
   int threads = 0;                          // worker threads (0: all cores)
+  std::uintmax_t max_memory_bytes = 0;      // --max-memory for the whole process (0: none)
 };
 
 struct CityCounts {

@@ -12,6 +12,12 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A resource limit was reached (--max-memory). Exit code 1.
+class ResourceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // A non-finite number reached a model output (the run stops before writing it). Exit code 1.
 class NumericError : public std::runtime_error {
  public:

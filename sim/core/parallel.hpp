@@ -11,10 +11,99 @@
 #include <cstddef>
 #include <vector>
 
+#ifdef PZSIM_PARALLEL_STD_THREADS
+#include <oneapi/tbb/task_arena.h>
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
+#endif
+
 namespace pzsim {
 
 // Default grain: large enough to amortise task overhead, small enough to balance 2-64 cores.
 inline constexpr std::size_t kDefaultGrain = 1024;
+
+#ifdef PZSIM_PARALLEL_STD_THREADS
+// Only in the ThreadSanitizer build (scripts/test --sanitize, build-tsan/): the same loops on
+// std::threads, which TSan sees, instead of TBB's uninstrumented worker threads, so a data
+// race in the model's loop bodies is reported rather than hidden. The blocks are TBB's own
+// (halve the range while it is larger than the grain, as blocked_range with
+// simple_partitioner does) and reductions join them in the same tree, so results are
+// bit-identical to the TBB build. Blocks go to as many threads as the task arena allows
+// (--threads).
+namespace detail {
+// Appends the blocks of [begin, end) in order.
+inline void split_blocks(std::size_t begin, std::size_t end, std::size_t grain, std::vector<std::pair<std::size_t, std::size_t>>& out) {
+  if (end - begin <= grain) {
+    out.emplace_back(begin, end);
+    return;
+  }
+  const std::size_t middle = begin + (end - begin) / 2;
+  split_blocks(begin, middle, grain, out);
+  split_blocks(middle, end, grain, out);
+}
+
+template <class Block>
+void run_blocks_on_threads(std::size_t blocks, Block&& block) {
+  const std::size_t threads =
+      std::min<std::size_t>(blocks, static_cast<std::size_t>(std::max(1, oneapi::tbb::this_task_arena::max_concurrency())));
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  const auto work = [&] {
+    for (std::size_t b = next++; b < blocks; b = next++) {
+      try {
+        block(b);
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& thread : pool) thread.join();
+  if (error) std::rethrow_exception(error);
+}
+
+// Joins the blocks' results in the split tree of [begin, end); `leaf` walks them in order.
+template <class T, class Join>
+T join_tree(std::size_t begin, std::size_t end, std::size_t grain, std::vector<T>& results, std::size_t& leaf, Join& join) {
+  if (end - begin <= grain) return std::move(results[leaf++]);
+  const std::size_t middle = begin + (end - begin) / 2;
+  T left = join_tree(begin, middle, grain, results, leaf, join);
+  T right = join_tree(middle, end, grain, results, leaf, join);
+  return join(std::move(left), std::move(right));
+}
+}  // namespace detail
+
+template <class Body>
+void parallel_for(std::size_t n, Body&& body, std::size_t grain = kDefaultGrain) {
+  if (n == 0) return;
+  grain = std::max<std::size_t>(grain, 1);
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  detail::split_blocks(0, n, grain, blocks);
+  detail::run_blocks_on_threads(blocks.size(), [&](std::size_t b) { body(blocks[b].first, blocks[b].second); });
+}
+
+template <class T, class Map, class Join>
+T deterministic_reduce(std::size_t n, T identity, Map&& map, Join&& join, std::size_t grain = kDefaultGrain) {
+  if (n == 0) return identity;
+  grain = std::max<std::size_t>(grain, 1);
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  detail::split_blocks(0, n, grain, blocks);
+  std::vector<T> results(blocks.size(), identity);
+  detail::run_blocks_on_threads(blocks.size(), [&](std::size_t b) {
+    results[b] = join(T(identity), map(blocks[b].first, blocks[b].second));
+  });
+  std::size_t leaf = 0;
+  return detail::join_tree(0, n, grain, results, leaf, join);
+}
+#else
 
 // Calls body(begin, end) over [0, n) in parallel. The body must only write state owned by
 // indices in [begin, end) (or thread-private scratch): that is what makes it deterministic.
@@ -42,6 +131,8 @@ T deterministic_reduce(std::size_t n, T identity, Map&& map, Join&& join,
       },
       join, oneapi::tbb::simple_partitioner{});
 }
+
+#endif  // PZSIM_PARALLEL_STD_THREADS
 
 // Deterministic sum of f(i) over [0, n).
 template <class F>

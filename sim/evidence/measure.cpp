@@ -116,7 +116,7 @@ OperandValue evaluate_variable(const Operand& op, RunCache& run, RunCache& polic
   std::vector<std::vector<char>> keep(rank);
   for (std::size_t k = 1; k < rank; ++k) keep[k].assign(a.shape[k], 1);
   for (const auto& [dim, wanted] : op.select) {
-    const std::size_t axis = [&] {
+    const std::size_t axis = [&, &dim = dim] {  // named capture: clang 14 cannot capture a structured binding
       try {
         return a.axis(dim);
       } catch (const InputError& e) {

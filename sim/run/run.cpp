@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <mutex>
@@ -20,6 +22,11 @@ using WallClock = std::chrono::steady_clock;
 
 RunResult execute_run(const RunRequest& request, const std::atomic<bool>* cancel, const MonthProgress& progress) {
   const Scenario& sc = *request.scenario;
+  const std::uintmax_t limit = request.max_memory_bytes;
+  if (limit > 0 && estimate_memory_bytes(sc) > limit)
+    throw ResourceError("the run needs about " + describe_size(estimate_memory_bytes(sc)) + " of memory, more than --max-memory " +
+                        describe_size(limit) + "; nothing was run or written (reduce firms.count, consumers.agents_per_destination "
+                        "or the number of cities, or raise --max-memory)");
   RunResult result;
   const World world = build_world(sc, request.seed);
   result.series = CitySeries(world);
@@ -33,6 +40,9 @@ RunResult execute_run(const RunRequest& request, const std::atomic<bool>* cancel
       sc, request.seed,
       [&](const World& w, const State& state, const MonthOutputs& out) {
         require_finite_outputs(w, state, out);  // before anything is written or kept
+        if (limit > 0 && peak_resident_bytes() > limit)
+          throw ResourceError("peak memory " + describe_size(peak_resident_bytes()) + " passed --max-memory " + describe_size(limit) +
+                              " in " + w.clock.at(state.step).str() + "; the run stopped and wrote no file");
         if (file) file->append_month(w, state, out);
         if (request.keep_series) result.series.add_month(w, state, out);
         if (progress) progress(state.step + 1, w.clock.at(state.step).str());
@@ -68,7 +78,10 @@ std::vector<RunResult> execute_runs(const std::vector<RunRequest>& requests, int
     check_memory(*r.scenario);
     largest = std::max(largest, estimate_memory_bytes(*r.scenario));
   }
-  const std::uintmax_t fit = std::max<std::uintmax_t>(1, available_memory_bytes() / std::max<std::uintmax_t>(1, largest));
+  std::uintmax_t fit = std::max<std::uintmax_t>(1, available_memory_bytes() / std::max<std::uintmax_t>(1, largest));
+  // --max-memory bounds the process, so the runs at once too.
+  if (requests.front().max_memory_bytes > 0)
+    fit = std::min(fit, std::max<std::uintmax_t>(1, requests.front().max_memory_bytes / std::max<std::uintmax_t>(1, largest)));
   const std::size_t at_once =
       static_cast<std::size_t>(std::min<std::uintmax_t>({static_cast<std::uintmax_t>(arena.max_concurrency()), fit, requests.size()}));
 
@@ -143,6 +156,40 @@ void check_memory(const Scenario& sc) {
   if (needed > available)
     throw IoError("the run needs about " + std::to_string(needed >> 20) + " MiB of memory and " +
                   std::to_string(available >> 20) + " MiB are available; reduce firms.count or consumers.agents_per_destination");
+}
+
+std::uintmax_t parse_memory_size(const std::string& text) {
+  const auto bad = [&] {
+    return InputError("--max-memory " + text + ": expected a size such as 4G, 512M, 1.5GiB or a number of bytes");
+  };
+  double number = 0.0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  const auto [rest, error] = std::from_chars(begin, end, number);
+  if (error != std::errc{} || !std::isfinite(number) || number <= 0.0) throw bad();
+  std::string unit(rest, end);
+  if (unit.ends_with("iB")) unit.resize(unit.size() - 2);
+  else if (unit.size() > 1 && unit.back() == 'B') unit.pop_back();
+  double scale = 1.0;
+  if (unit == "K" || unit == "k") scale = 1024.0;
+  else if (unit == "M") scale = 1024.0 * 1024.0;
+  else if (unit == "G") scale = 1024.0 * 1024.0 * 1024.0;
+  else if (unit == "T") scale = 1024.0 * 1024.0 * 1024.0 * 1024.0;
+  else if (!unit.empty() && unit != "B") throw bad();
+  const double bytes = number * scale;
+  if (bytes < 1.0 || bytes >= 1e18) throw bad();
+  return static_cast<std::uintmax_t>(bytes);
+}
+
+std::uintmax_t peak_resident_bytes() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  char line[256];
+  std::uintmax_t kb = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "VmHWM: %ju kB", &kb) == 1) break;
+  std::fclose(f);
+  return kb * 1024u;
 }
 
 ProgressBar::ProgressBar(bool enabled, int total, std::string label)

@@ -34,6 +34,9 @@ struct RunRequest {
   bool force = false;                        // overwrite an existing result file
   std::vector<std::pair<std::string, std::string>> attributes;  // extra root string attributes (sweep_point, override_<key>)
   bool keep_series = true;                   // keep the per-city series in RunResult (sweeps only need the file)
+  // --max-memory in bytes (0: none): the estimate must fit before the run starts and the
+  // process's peak resident memory is checked after every month (ResourceError, no file).
+  std::uintmax_t max_memory_bytes = 0;
   bool defer_publish = false;                // leave the finished file under its temporary name (RunResult::unpublished)
 };
 
@@ -75,6 +78,11 @@ std::uintmax_t estimate_memory_bytes(const Scenario& scenario);
 std::uintmax_t available_memory_bytes();
 // IoError when one run of the scenario does not fit in the available memory.
 void check_memory(const Scenario& scenario);
+// "4G", "512MiB", "1.5GB", "300000000": bytes; K, M, G, T are powers of 1024 (B, iB
+// suffixes allowed). InputError for anything else, zero included.
+std::uintmax_t parse_memory_size(const std::string& text);
+// The process's peak resident memory so far (VmHWM of /proc/self/status), bytes; 0 if unknown.
+std::uintmax_t peak_resident_bytes();
 
 // Progress bar with ETA on stderr for one run: only on a terminal, only after the first second.
 class ProgressBar {

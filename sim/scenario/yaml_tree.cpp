@@ -888,6 +888,13 @@ void write_collection(const Node& node, std::size_t indent, bool continues_line,
 
 }  // namespace
 
+Node::Node() = default;
+Node::~Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+
 void merge(Node& base, Node overlay) { merge_into(base, std::move(overlay)); }
 
 std::string to_string(const Position& pos) {

@@ -24,6 +24,15 @@ struct Position {
 std::string to_string(const Position& pos);
 
 struct Node {
+  // Declared here, defined (defaulted) in yaml_tree.cpp: clang with libstdc++ cannot
+  // instantiate the implicit ones for a type that holds std::pair<std::string, Node>.
+  Node();
+  ~Node();
+  Node(const Node&);
+  Node(Node&&) noexcept;
+  Node& operator=(const Node&);
+  Node& operator=(Node&&) noexcept;
+
   enum class Kind { null, scalar, map, sequence };
   Kind kind = Kind::null;
   std::string scalar;  // for scalars: the text after YAML unquoting, never converted to a type

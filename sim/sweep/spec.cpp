@@ -190,7 +190,8 @@ Design design_of(const Node& n, const std::string& source) {
     if (points->sequence.empty()) fail(points->pos, "design.points", "no points", "at least one point");
     for (const auto& p : points->sequence)  // factors: keys in order of first appearance
       for (const auto& [key, value] : p.map)
-        if (std::none_of(d.factors.begin(), d.factors.end(), [&](const Factor& f) { return f.key == key; }))
+        // named capture: clang 14 cannot capture a structured binding (sanitizer build)
+        if (std::none_of(d.factors.begin(), d.factors.end(), [&, &key = key](const Factor& f) { return f.key == key; }))
           d.factors.push_back(Factor{key, {}, 0, 0, value.key_pos});
     for (std::size_t i = 0; i < points->sequence.size(); ++i) {
       const Node& p = points->sequence[i];

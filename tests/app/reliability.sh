@@ -121,6 +121,18 @@ left=$(cd "$tmp/cmp/runs" && ls -A | grep -v '^small-s2.h5$')
 [ "$(cat "$tmp/cmp/runs/small-s2.h5")" = planted ] || fail "compare replaced the other process's file"
 [ ! -e "$tmp/cmp/comparison.json" ] || fail "compare -o DIR exited 2 but wrote comparison.json"
 
+# --- --max-memory: the estimate is checked before anything runs ---------------------------
+run_pz maxmem run "$tmp/small.yaml" -q --max-memory 10M -o "$tmp/maxmem.h5"
+expect maxmem 1 "--max-memory" "run --max-memory 10M"
+no_leftovers "$tmp/maxmem.h5" "run --max-memory 10M"
+run_pz maxmem_cmp compare "$tmp/small.yaml" -q --seeds 1 --max-memory 10M -o "$tmp/maxmem-cmp"
+expect maxmem_cmp 1 "--max-memory" "compare --max-memory 10M"
+[ -z "$(find "$tmp/maxmem-cmp" -name '*.h5*' 2>/dev/null)" ] || fail "compare --max-memory 10M left files"
+run_pz maxmem_bad run "$tmp/small.yaml" -q --max-memory 10X -o "$tmp/maxmem.h5"
+expect maxmem_bad 2 "--max-memory 10X" "run --max-memory 10X"
+run_pz maxmem_ok run "$tmp/small.yaml" -q --max-memory 4G -o "$tmp/maxmem.h5"
+expect maxmem_ok 0 "" "run --max-memory 4G"
+
 # --- effects.py on a corrupt file: one clear line, no traceback -----------------------------
 head -c 4096 /dev/urandom >"$tmp/corrupt.h5"
 /usr/bin/python3 "$SRC/analysis/effects.py" "$tmp/corrupt.h5" "$tmp/max.h5" >"$tmp/effects.out" 2>"$tmp/effects.err"
