@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "pzsim/version.hpp"
+#include "sim/bench/bench.hpp"
 #include "sim/calibrate/calibrate.hpp"
 #include "sim/core/error.hpp"
 #include "sim/compare/compare.hpp"
@@ -379,6 +380,20 @@ static int run_main(int argc, char** argv) {
       ->check(CLI::Range(1, 4096));
   calibrate_cmd->add_flag("--quiet,-q", calibrate_request.quiet, "No progress lines on stderr");
 
+  bench::BenchOptions bench_opts;
+  bench_opts.scenario = PZSIM_SOURCE_DIR "/scenarios/default.yaml";
+  std::string bench_format = "table";
+  CLI::App* bench_cmd = app.add_subcommand(
+      "bench", "Measure a scenario: wall and CPU time, agent-steps/s, bytes per agent, peak RSS, time per phase, STREAM triad");
+  bench_cmd->add_option("scenario", bench_opts.scenario, "Scenario YAML file (default: the project's scenarios/default.yaml)");
+  bench_cmd->add_option("--set", bench_opts.overrides, "Override a scenario value: path.to.key=value (repeatable)")
+      ->take_all()
+      ->allow_extra_args(false);
+  bench_cmd->add_option("--threads", bench_opts.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 4096));
+  bench_cmd->add_option("--repeat", bench_opts.repeat, "Runs; the one using the least CPU time is reported (default 1)")
+      ->check(CLI::Range(1, 1000));
+  bench_cmd->add_option("--format", bench_format, "table (for people) or json")->check(CLI::IsMember({"table", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -406,6 +421,11 @@ static int run_main(int argc, char** argv) {
     if (calibrate_cmd->parsed()) {
       const auto summary = calibrate::run_calibration(calibrate_request, &g_interrupted);
       std::fputs(calibrate::format_summary_text(summary).c_str(), stdout);
+      return 0;
+    }
+    if (bench_cmd->parsed()) {
+      const bench::BenchResult result = bench::run_bench(bench_opts, &g_interrupted);
+      std::fputs((bench_format == "json" ? bench::format_json(result) : bench::format_table(result)).c_str(), stdout);
       return 0;
     }
     if (schema->parsed()) {
