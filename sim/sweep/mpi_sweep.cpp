@@ -85,6 +85,19 @@ std::string receive_text(const MPI_Status& status) {
   return text;
 }
 
+// Waits for the next message from `source` (MPI_ANY_SOURCE: anyone) with tag `tag`. Polls
+// with a short sleep instead of blocking in MPI_Recv/MPI_Probe, which in Open MPI spin a core
+// the runs on this node need.
+MPI_Status wait_for_message(int source, int tag = MPI_ANY_TAG) {
+  MPI_Status status;
+  for (;;) {
+    int flag = 0;
+    MPI_Iprobe(source, tag, MPI_COMM_WORLD, &flag, &status);
+    if (flag) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 // MPI_Init on construction, MPI_Finalize on destruction; MPI calls come from this thread only.
 class MpiSession {
  public:
@@ -105,8 +118,7 @@ class MpiSession {
 };
 
 // Rank 0's side: hands runs to workers as they ask, and reports each outcome to run_sweep
-// through the executor's callbacks. Polls (with a short sleep) rather than blocking in
-// MPI_Recv, so an idle coordinator does not spin a core the workers need.
+// through the executor's callbacks.
 class Coordinator {
  public:
   explicit Coordinator(int ranks) : ranks_(ranks), running_(static_cast<std::size_t>(ranks), std::nullopt) {}
@@ -133,13 +145,7 @@ class Coordinator {
       return false;
     };
     while (busy()) {
-      int flag = 0;
-      MPI_Status status;
-      MPI_Iprobe(MPI_ANY_SOURCE, kResult, MPI_COMM_WORLD, &flag, &status);
-      if (!flag) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        continue;
-      }
+      const MPI_Status status = wait_for_message(MPI_ANY_SOURCE, kResult);
       const int worker = status.MPI_SOURCE;
       const std::string text = receive_text(status);
       const auto job = running_[static_cast<std::size_t>(worker)];
@@ -169,13 +175,7 @@ class Coordinator {
   // Waits for every worker's first "ready" message (once, before the first batch).
   void gather_ready() {
     for (int i = 1; i < ranks_; ++i) {
-      MPI_Status status;
-      for (;;) {
-        int flag = 0;
-        MPI_Iprobe(MPI_ANY_SOURCE, kResult, MPI_COMM_WORLD, &flag, &status);
-        if (flag) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
+      const MPI_Status status = wait_for_message(MPI_ANY_SOURCE, kResult);
       (void)receive_text(status);
       idle_.push_back(status.MPI_SOURCE);
     }
@@ -207,8 +207,7 @@ void worker_loop(const SweepSpec& spec, const SweepOptions& options, const std::
 
   send_text(0, kResult, "");  // ready
   for (;;) {
-    MPI_Status status;
-    MPI_Probe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+    const MPI_Status status = wait_for_message(0);
     const std::string text = receive_text(status);
     if (status.MPI_TAG == kStop) return;
     const auto started = std::chrono::steady_clock::now();
