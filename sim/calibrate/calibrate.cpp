@@ -238,7 +238,16 @@ std::string calibrated_yaml(const Calibration& cal, const Evaluator& evaluator, 
       set_path(overlay, parts, value);
     }
   }
-  const std::filesystem::path base = std::filesystem::relative(std::filesystem::absolute(cal.scenario), std::filesystem::absolute(dir));
+  // Relative to DIR, so the folder can move with the project; absolute when that would climb
+  // to the file system's root (DIR and the scenario share nothing but it).
+  const std::filesystem::path absolute_base = std::filesystem::weakly_canonical(std::filesystem::absolute(cal.scenario));
+  const std::filesystem::path absolute_dir = std::filesystem::weakly_canonical(std::filesystem::absolute(dir));
+  std::filesystem::path base = std::filesystem::relative(absolute_base, absolute_dir);
+  const auto component = [](const std::filesystem::path& p) {
+    auto it = p.begin();
+    return it == p.end() || ++it == p.end() ? std::string() : it->string();  // the first name under the root
+  };
+  if (base.empty() || component(absolute_base) != component(absolute_dir)) base = absolute_base;
   std::string text = "# Made by pzsim calibrate " + cal.path.string() + " (pzsim " + std::string(kVersion) + ", " +
                      std::string(kGitCommit) + "), seeds";
   for (auto s : cal.seeds) text += " " + std::to_string(s);

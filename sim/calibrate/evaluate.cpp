@@ -190,7 +190,15 @@ MomentValues Evaluator::evaluate(const std::optional<std::vector<double>>& x, co
       requests.push_back(r);
     }
   }
-  const std::vector<RunResult> results = execute_runs(requests, threads_, cancel_);
+  std::vector<RunResult> results;
+  try {
+    results = execute_runs(requests, threads_, cancel_);
+  } catch (...) {
+    // Cancelled or failed: remove the runs that did complete (the others leave no file).
+    std::error_code ec;
+    for (const auto& r : requests) std::filesystem::remove(*r.output, ec);
+    throw;
+  }
 
   std::vector<evidence::SeedRuns> runs;
   const std::size_t per_seed = counterfactual ? 2 : 1;

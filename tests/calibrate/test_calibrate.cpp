@@ -3,6 +3,7 @@
 // itself generated (the recovery test), within their standard errors.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -176,4 +177,27 @@ TEST_CASE("calibration: recovers known parameters from targets the model generat
   CHECK(again.evaluations == summary.evaluations);
   for (std::size_t j = 0; j < 3; ++j) CHECK(again.parameters[j].estimate == summary.parameters[j].estimate);
   CHECK(format_summary_json(again).substr(200) != "");
+}
+
+TEST_CASE("calibration: the historical calibration file is valid against its scenario and targets", "[calibrate]") {
+  ScratchDir dir;
+  const Calibration cal = load_calibration(PZSIM_SOURCE_DIR "/analysis/calibration/historical.yaml", kTargets);
+  CHECK(cal.parameters.size() == 3);
+  // The issue's out-of-sample rows stay out of the objective.
+  for (const char* id : {"national_cbec_trade_2020", "national_cbec_trade_2021", "national_cbec_trade_2022", "national_cbec_trade_2023",
+                         "zones_share_of_cbec_2022", "cbec_exports_us_share_2022", "cbec_share_of_goods_exports_2022"}) {
+    const auto m = std::find_if(cal.moments.begin(), cal.moments.end(), [&](const Moment& x) { return x.id == id; });
+    REQUIRE(m != cal.moments.end());
+    CHECK_FALSE(m->in_sample);
+  }
+  // In-sample moments lie in 2014-2019 (evidence rows' periods).
+  for (const auto& m : cal.moments)
+    if (m.in_sample && m.source == MomentSource::evidence) {
+      INFO(m.id << " " << m.row.period);
+      const int year = std::stoi(m.row.period.substr(0, 4));
+      CHECK((year >= 2014 && year <= 2019));
+    }
+  const Evaluator evaluator(cal, dir.path() / "w", 1, nullptr);  // every key takes its bounds
+  CHECK(evaluator.keys(0).size() == 5);                            // the five destinations
+  CHECK(evaluator.base_values()[0] == Approx(10.05));
 }
