@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The hostile corpus (tests/hostile/*.yaml: every class of defect of issue 13 and the classes
-# handled before it): each file is refused by `pzsim run` in under 2 s, with exit 2, a
+# handled before it): each file is refused by `pzsim run` in under 2 s of CPU, with exit 2, a
 # file:line:column message naming the file and no output or temporary file; `validate`
 # refuses it too. Also a few hostile inputs too large to keep in the repository, made here.
 #
@@ -18,19 +18,24 @@ corpus="$SRC/tests/hostile"
 count=0
 slowest_ms=0
 check_refused() {  # check_refused FILE: run and validate refuse it as promised
-  local file=$1 name out start elapsed_ms rc
+  local file=$1 name out start elapsed_ms rc cpu cpu_ms
   name=$(basename "$file")
   out="$tmp/out-$name.h5"
   start=$(date +%s%N)
-  "$PZSIM" run "$file" -q -o "$out" >"$tmp/run.out" 2>"$tmp/run.err"
-  rc=$?
+  # CPU seconds (user + system) of pzsim, which a loaded machine does not inflate as it
+  # does wall time; the wall-time bound only catches a hang.
+  local TIMEFORMAT='%3U %3S'
+  cpu=$( { time "$PZSIM" run "$file" -q -o "$out" >"$tmp/run.out" 2>"$tmp/run.err"; echo "rc=$?" >"$tmp/rc"; } 2>&1)
+  rc=$(sed 's/rc=//' "$tmp/rc")
   elapsed_ms=$((($(date +%s%N) - start) / 1000000))
-  ((elapsed_ms > slowest_ms)) && slowest_ms=$elapsed_ms
+  cpu_ms=$(echo "$cpu" | awk '{printf "%d", ($1 + $2) * 1000}')
+  ((cpu_ms > slowest_ms)) && slowest_ms=$cpu_ms
   if [ "$rc" -ne 2 ]; then
     head -c 1500 "$tmp/run.err" >&2
     fail "$name: pzsim run exited $rc, expected 2"
   fi
-  [ "$elapsed_ms" -lt 2000 ] || fail "$name: refused after ${elapsed_ms} ms, expected under 2000 ms"
+  [ "$cpu_ms" -lt 2000 ] || fail "$name: refused after ${cpu_ms} ms of CPU, expected under 2000 ms"
+  [ "$elapsed_ms" -lt 20000 ] || fail "$name: refused after ${elapsed_ms} ms of wall time"
   # file:line:column of the file itself or of a file it extends.
   grep -qE '^pzsim: error: [^ ]+\.yaml:[0-9]+:[0-9]+: ' "$tmp/run.err" ||
     { head -c 1500 "$tmp/run.err" >&2; fail "$name: the message has no file:line:column"; }
@@ -58,4 +63,4 @@ check_refused "$tmp/commas.yaml"
 { printf 'extends: %s\ndescription: ' "$DEFAULT"; head -c $((3 << 20)) /dev/zero | tr '\0' 'd'; printf '\nfirms: {cuont: 5}\n'; } >"$tmp/long-scalar.yaml"
 check_refused "$tmp/long-scalar.yaml"
 
-echo "hostile.sh: $count files refused with exit 2 and file:line:column, slowest ${slowest_ms} ms"
+echo "hostile.sh: $count files refused with exit 2 and file:line:column, slowest ${slowest_ms} ms of CPU"
