@@ -15,10 +15,17 @@
 #include "sim/io/finite_guard.hpp"
 #include "sim/io/result_file.hpp"
 #include "sim/model/simulation.hpp"
+#include "sim/scenario/load.hpp"
 
 namespace pzsim {
 
 using WallClock = std::chrono::steady_clock;
+
+std::string resolved_yaml(const Scenario& scenario, std::uint64_t seed) {
+  Scenario seeded = scenario;
+  seeded.run.seed = seed;
+  return emit_yaml(seeded);
+}
 
 RunResult execute_run(const RunRequest& request, const std::atomic<bool>* cancel, const MonthProgress& progress) {
   const Scenario& sc = *request.scenario;
@@ -33,7 +40,8 @@ RunResult execute_run(const RunRequest& request, const std::atomic<bool>* cancel
   std::shared_ptr<ResultFile> file;
   if (request.output)
     file = std::make_shared<ResultFile>(*request.output, request.force, world,
-                                        RunMetadata{request.scenario_yaml, request.scenario_path, request.seed, request.role,
+                                        RunMetadata{request.scenario_yaml.empty() ? resolved_yaml(sc, request.seed) : request.scenario_yaml,
+                                                    request.scenario_path, request.seed, request.role,
                                                     request.overrides, request.attributes});
   const auto start = WallClock::now();
   run_simulation(

@@ -24,7 +24,8 @@ class ResultFile;
 
 struct RunRequest {
   std::shared_ptr<const Scenario> scenario;  // resolved and validated; run.seed is ignored (see seed)
-  std::string scenario_yaml;                 // the resolved scenario as stored in the file
+  std::string scenario_yaml;                 // the resolved scenario as stored in the file; empty: emitted
+                                             // from `scenario` with run.seed = seed when the file is written
   std::string scenario_path;                 // the file as the user named it
   std::vector<std::string> overrides;        // --set overrides applied to it (stored in the file)
   std::uint64_t seed = 1;                    // run seed
@@ -51,6 +52,9 @@ struct RunResult {
 
 // Called after each simulated month of one run (months done, the month just simulated).
 using MonthProgress = std::function<void(int done, const std::string& month)>;
+
+// The resolved scenario text a run file stores: `scenario` with run.seed = seed.
+std::string resolved_yaml(const Scenario& scenario, std::uint64_t seed);
 
 // Runs one request on the calling thread's task arena. Throws RunCancelled when `cancel`
 // becomes true (between months; the temporary file is removed), InputError/IoError from the

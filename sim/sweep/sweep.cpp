@@ -101,11 +101,15 @@ class SweepProgress {
       : quiet_(o.quiet), tty_(!o.log && ::isatty(STDERR_FILENO) != 0), total_(total), done_(already_done),
         log_(o.log ? o.log : [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }), start_(WallClock::now()) {
     if (quiet_) return;
-    if (!tty_) heartbeat_ = std::thread([this, every = o.heartbeat_seconds] {
+    // A terminal gets its bar redrawn every second (elapsed time moves while long runs go);
+    // a batch log a "still running" line every heartbeat_seconds.
+    heartbeat_ = std::thread([this, every = tty_ ? 1.0 : o.heartbeat_seconds] {
       std::unique_lock<std::mutex> lock(mutex_);
+      if (tty_) draw_bar();
       while (!stopping_) {
         if (wake_.wait_for(lock, std::chrono::duration<double>(every), [this] { return stopping_; })) break;
-        log_("pzsim sweep: " + status_text() + " (still running)");
+        if (tty_) draw_bar();
+        else log_("pzsim sweep: " + status_text() + " (still running)");
       }
     });
   }
@@ -126,11 +130,7 @@ class SweepProgress {
     if (quiet_) return;
     if (tty_) {
       if (!error.empty()) std::fprintf(stderr, "\r%*s\rpzsim sweep: %s FAILED: %s\n", 100, "", label.c_str(), error.c_str());
-      const double fraction = static_cast<double>(done_) / static_cast<double>(std::max<std::size_t>(1, total_));
-      const int width = 30, filled = static_cast<int>(fraction * width);
-      std::fprintf(stderr, "\rpzsim sweep [%s%s] %s ", std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                   std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), status_text().c_str());
-      shown_ = true;
+      draw_bar();
     } else {
       char buf[64];
       std::snprintf(buf, sizeof buf, " (%.1f s)", seconds);
@@ -140,6 +140,13 @@ class SweepProgress {
   }
 
  private:
+  void draw_bar() {  // with mutex_ held
+    const double fraction = static_cast<double>(done_) / static_cast<double>(std::max<std::size_t>(1, total_));
+    const int width = 30, filled = static_cast<int>(fraction * width);
+    std::fprintf(stderr, "\rpzsim sweep [%s%s] %s ", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), status_text().c_str());
+    shown_ = true;
+  }
   std::string status_text() const {
     const double elapsed = std::chrono::duration<double>(WallClock::now() - start_).count();
     std::string s = std::to_string(done_) + "/" + std::to_string(total_) + " runs";
@@ -185,9 +192,7 @@ std::string hash_of_resolved(const std::string& scenario_yaml, std::uint64_t see
 }  // namespace
 
 std::string run_content_hash(const Scenario& scenario, std::uint64_t seed) {
-  Scenario resolved = scenario;
-  resolved.run.seed = seed;
-  return hash_of_resolved(emit_yaml(resolved), seed);
+  return hash_of_resolved(resolved_yaml(scenario, seed), seed);
 }
 
 SweepPlan plan_sweep(const SweepSpec& spec, const std::filesystem::path& out_dir) {
@@ -234,42 +239,50 @@ SweepPlan plan_sweep(const SweepSpec& spec, const std::filesystem::path& out_dir
     throw InputError(yaml::to_string(blamed->pos) + ": design: point " + std::to_string(p) + " (" + values + "): " + errors[p]);
   }
 
-  std::map<std::string, std::size_t> first_row_of_file;
   const std::vector<std::string> roles = spec.counterfactual ? std::vector<std::string>{"policy", "counterfactual"}
                                                              : std::vector<std::string>{"policy"};
   std::vector<std::shared_ptr<const Scenario>> counterfactuals(n);
   if (spec.counterfactual)
     for (std::size_t p = 0; p < n; ++p) counterfactuals[p] = std::make_shared<const Scenario>(counterfactual_of(*scenarios[p]));
+  // Requests share their point's scenario (the run library takes the seed from the request)
+  // and hold no scenario text: the run file's scenario_yaml is emitted when it is written, so
+  // a sweep of many thousand runs does not keep thousands of resolved scenarios in memory.
   for (std::size_t p = 0; p < n; ++p)
     for (const std::uint64_t seed : spec.seeds)
       for (const auto& role : roles) {
-        auto scenario = std::make_shared<Scenario>(role == "policy" ? *scenarios[p] : *counterfactuals[p]);
-        scenario->run.seed = seed;
         SweepRow row;
         row.point = p;
         row.values = points[p];
         row.seed = seed;
         row.role = role;
         RunRequest r;
-        r.scenario_yaml = emit_yaml(*scenario);
-        row.run_file = "runs/" + hash_of_resolved(r.scenario_yaml, seed) + ".h5";
-        r.scenario = std::move(scenario);
+        r.scenario = role == "policy" ? scenarios[p] : counterfactuals[p];
         r.scenario_path = spec.scenario.string();
         r.overrides = spec.overrides;
         for (std::size_t j = 0; j < factors.size(); ++j) r.overrides.push_back(factors[j].key + "=" + points[p][j]);
         r.seed = seed;
         r.role = role;
         r.label = "point " + std::to_string(p) + " seed " + std::to_string(seed) + (role == "policy" ? "" : " " + role);
-        r.output = out_dir / row.run_file;
         r.force = true;  // the name is the content: an existing file is the same run (or a broken one)
         r.keep_series = false;
         r.attributes.emplace_back("sweep_point", std::to_string(p));
         for (const auto& o : r.overrides) r.attributes.emplace_back("override_" + key_of(o), o.substr(o.find('=') + 1));
-        const auto [it, inserted] = first_row_of_file.emplace(row.run_file, plan.rows.size());
-        plan.owner.push_back(it->second);
         plan.rows.push_back(std::move(row));
         plan.requests.push_back(std::move(r));
       }
+  // Content hashes (one emitted scenario each, several ms for a large scenario) in parallel.
+  parallel_for(
+      plan.rows.size(),
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          const RunRequest& r = plan.requests[i];
+          plan.rows[i].run_file = "runs/" + hash_of_resolved(resolved_yaml(*r.scenario, r.seed), r.seed) + ".h5";
+          plan.requests[i].output = out_dir / plan.rows[i].run_file;
+        }
+      },
+      1);
+  std::map<std::string, std::size_t> first_row_of_file;
+  for (std::size_t i = 0; i < plan.rows.size(); ++i) plan.owner.push_back(first_row_of_file.emplace(plan.rows[i].run_file, i).first->second);
   return plan;
 }
 
@@ -372,7 +385,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const
     ++outcome.runs;
     SweepRow& row = plan.rows[i];
     const RunRequest& r = plan.requests[i];
-    const std::string problem = check_run_file(*r.output, r.seed, static_cast<std::size_t>(r.scenario->run.months), &r.scenario_yaml);
+    const std::string expected_yaml = std::filesystem::exists(*r.output, ec) ? resolved_yaml(*r.scenario, r.seed) : std::string();
+    const std::string problem = check_run_file(*r.output, r.seed, static_cast<std::size_t>(r.scenario->run.months), &expected_yaml);
     if (problem.empty()) {
       row.status = "done";
       row.wall_seconds = std::stod(RunFile(*r.output).attribute("wall_seconds"));

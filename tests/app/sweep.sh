@@ -2,6 +2,8 @@
 # pzsim sweep and pzsim collect end to end on scenarios/sweeps/smoke.yaml:
 #  - an uninterrupted sweep writes manifest.csv, runs/<hash>.h5, sweep.h5, with a progress
 #    line per run when stderr is not a terminal;
+#  - results do not depend on the schedule: folder a runs on 2 threads (two runs at once),
+#    folder b one run at a time;
 #  - a sweep killed with SIGKILL mid-run and started again skips what completed, and its
 #    sweep.h5 is byte-identical to the uninterrupted one's (and so are the run file names);
 #  - pzsim collect rebuilds the same sweep.h5;

@@ -158,6 +158,8 @@ TEST_CASE("sweep: runs, resume skips complete runs, redoes a truncated one, reru
   CHECK(first.ran == 8);
   CHECK(first.failed == 0);
   CHECK(std::count_if(lines.begin(), lines.end(), [](const std::string& l) { return l.find(" done (") != std::string::npos; }) == 8);
+  // Not on a terminal: besides a line per run, a heartbeat line at least every heartbeat_seconds.
+  CHECK(std::any_of(lines.begin(), lines.end(), [](const std::string& l) { return l.find("(still running)") != std::string::npos; }));
   const std::string sweep_h5 = read_text(options.out_dir / "sweep.h5");
   const SweepPlan plan = plan_sweep(spec, options.out_dir);
   // Every run file carries its point and overrides as root attributes.
