@@ -77,8 +77,10 @@ class RandomStream {
   // choices where 2^-32 resolution is plenty; does not move the draw counter.
   double uniform32(std::uint32_t first_block, std::uint32_t k) const {
     const auto r = block(first_block + k / 4);
-    return (static_cast<double>(r[k % 4]) + 0.5) * (1.0 / 4294967296.0);
+    return uniform32_of(r[k % 4]);
   }
+  // The uniform32 value of one 32-bit word of a block (for callers that keep the block).
+  static double uniform32_of(std::uint32_t word) { return (static_cast<double>(word) + 0.5) * (1.0 / 4294967296.0); }
   // Standard normal by Box-Muller from one 128-bit block.
   double normal() {
     const auto r = block(draw_++);

@@ -61,11 +61,12 @@ void form_expectations(const World& w, State& s) {
   parallel_for(n, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       RandomStream rng(w.seed, Stream::kExpectations, static_cast<std::uint32_t>(step), f.id[i]);
+      MarketReconsideration reconsiders(w, f.id[i], step);
       const double noise = base_noise * (1.0 - noise_cut * econ::level(s, f.city[i], Instrument::information));
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
         // An inactive market's prospects are only worked out when the firm looks at it.
-        if (!f.active[k] && !reconsiders_market(w, f.id[i], step, m)) continue;
+        if (!f.active[k] && !reconsiders(m)) continue;
         const double fixed = econ::fixed_cost_cny(w, s, i, m, step, std::max(1, f.products[k]));
         if (f.active[k]) {
           const double realised = last_variable_profit[k] - fixed;

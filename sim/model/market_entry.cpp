@@ -32,9 +32,10 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
     for (std::size_t i = b; i < e; ++i) {
       RandomStream rng(w.seed, Stream::kMarketEntry, static_cast<std::uint32_t>(step), f.id[i]);
       const double line = econ::credit_line_cny(w, s, i);
+      MarketReconsideration reconsiders(w, f.id[i], step);
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
-        if (!reconsiders_market(w, f.id[i], step, m)) continue;
+        if (!reconsiders(m)) continue;
         rng.at(static_cast<std::uint32_t>(m));
         const double expected = f.expected_profit_cny[k];
         const double sunk = econ::sunk_cost_cny(w, s, i, m, step);

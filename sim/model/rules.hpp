@@ -90,6 +90,32 @@ inline bool reconsiders_market(const World& w, std::uint64_t firm_id, int step, 
   return rng.uniform32(kReconsiderBlock, static_cast<std::uint32_t>(market)) < w.scenario->firms.entry_consideration_rate;
 }
 
+// reconsiders_market for one firm and month, asked market by market: it keeps the last Philox
+// block, which holds four markets' draws, so asking in increasing market order costs one
+// block per four markets instead of one per market. Same answers as reconsiders_market.
+class MarketReconsideration {
+ public:
+  MarketReconsideration(const World& w, std::uint64_t firm_id, int step)
+      : rng_(w.seed, Stream::kMarketEntry, static_cast<std::uint32_t>(step), firm_id),
+        rate_(w.scenario->firms.entry_consideration_rate) {}
+  bool operator()(int market) {
+    const auto k = static_cast<std::uint32_t>(market);
+    if (!has_block_ || k / 4 != block_index_) {
+      block_ = rng_.block(kReconsiderBlock + k / 4);
+      block_index_ = k / 4;
+      has_block_ = true;
+    }
+    return RandomStream::uniform32_of(block_[k % 4]) < rate_;
+  }
+
+ private:
+  RandomStream rng_;
+  double rate_;
+  bool has_block_ = false;
+  std::uint32_t block_index_ = 0;
+  r123::Philox4x32::ctr_type block_{};
+};
+
 // Adds one employer's employment change in a city to jobs created or destroyed.
 inline void count_job_change(MonthOutputs& out, std::size_t city, std::int64_t delta) {
   if (delta > 0) out.jobs_created[city] += delta;

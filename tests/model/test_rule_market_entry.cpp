@@ -188,3 +188,24 @@ TEST_CASE("market entry: the entry probability is the logistic of value over noi
   INFO("entry share " << share);
   CHECK(std::abs(share - 0.75) < 0.03);
 }
+
+TEST_CASE("market entry: MarketReconsideration answers exactly as reconsiders_market, in any order", "[model][rules]") {
+  const auto loaded = rule_scenario({"firms.entry_consideration_rate=0.4"});
+  const World w = build_world(loaded.scenario, 11);
+  std::size_t yes = 0, asked = 0;
+  for (std::uint64_t id : {0ull, 1ull, 77ull, 123456789ull, (1ull << 47) + 5}) {
+    for (int step : {-3, 0, 5}) {
+      MarketReconsideration in_order(w, id, step), backwards(w, id, step);
+      for (int m = 0; m < 9; ++m) {
+        const bool expected = reconsiders_market(w, id, step, m);
+        CHECK(in_order(m) == expected);
+        CHECK(backwards(8 - m) == reconsiders_market(w, id, step, 8 - m));
+        yes += expected ? 1 : 0;
+        ++asked;
+      }
+    }
+  }
+  // Both answers occur, so the comparison is not between constants.
+  CHECK(yes > 0);
+  CHECK(yes < asked);
+}
