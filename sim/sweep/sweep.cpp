@@ -47,6 +47,24 @@ void write_atomically(const std::filesystem::path& file, const std::string& text
   if (ec) throw IoError("cannot rename " + temp.string() + " to " + file.string() + ": " + ec.message());
 }
 
+// True when `dir` is empty or holds a sweep: its sweep.yaml, or only what a sweep starting
+// there writes before its sweep.yaml is in place (runs/, manifest.csv, sweep.h5 and their
+// temporary files). Job-array slices start at once in one folder: a slice must not take the
+// folder of another slice, caught between creating runs/ and renaming sweep.yaml, for a
+// foreign one.
+bool holds_sweep(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir / "sweep.yaml", ec)) return true;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool ours = name == "runs" || name == "manifest.csv" || name == "sweep.h5" ||
+                      name.rfind("sweep.yaml.tmp-", 0) == 0 || name.rfind("manifest.csv.tmp-", 0) == 0 ||
+                      name.rfind("sweep.h5.tmp", 0) == 0;
+    if (!ours) return false;
+  }
+  return !ec;
+}
+
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -361,7 +379,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const
   std::error_code ec;
   if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))
     throw InputError(dir.string() + " exists and is not a folder");
-  if (std::filesystem::is_directory(dir, ec) && !std::filesystem::is_empty(dir, ec) && !std::filesystem::exists(dir / "sweep.yaml", ec))
+  if (std::filesystem::is_directory(dir, ec) && !holds_sweep(dir))
     throw InputError(dir.string() + " is not empty and holds no sweep (no sweep.yaml); choose another -o folder");
   SweepOutcome outcome;
   outcome.points = point_count(spec.design);

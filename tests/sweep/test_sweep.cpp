@@ -227,3 +227,26 @@ TEST_CASE("collect: national sums in national units, zone and other split the ci
   CHECK(is_additive("employment"));
   CHECK_FALSE(is_additive("wage_cny"));
 }
+
+TEST_CASE("sweep: a job-array slice accepts a folder another slice is starting in, not a foreign one", "[sweep]") {
+  // Slices start at once in one folder: between creating runs/ and renaming sweep.yaml into
+  // place, the folder holds runs/ and sweep.yaml.tmp-<pid>. A second slice arriving then must
+  // not call it a foreign folder (the Slurm array test failed so under CI load).
+  ScratchDir dir;
+  write_compare_scenarios(dir);
+  const SweepSpec spec = spec_in(dir, kGrid);
+  SweepOptions options;
+  options.out_dir = dir.path() / "out";
+  options.dry_run = true;
+  options.quiet = true;
+  options.slices = 2;
+  options.slice = 1;
+  std::filesystem::create_directories(options.out_dir / "runs");
+  std::ofstream(options.out_dir / "sweep.yaml.tmp-12345") << "design: half-written\n";
+  CHECK_NOTHROW(run_sweep(spec, options, nullptr));
+  std::ofstream(options.out_dir / "manifest.csv.tmp-12345") << "point\n";
+  CHECK_NOTHROW(run_sweep(spec, options, nullptr));
+  // A file a sweep never writes makes it a foreign folder.
+  std::ofstream(options.out_dir / "notes.txt") << "mine\n";
+  CHECK_THROWS_AS(run_sweep(spec, options, nullptr), InputError);
+}
