@@ -196,14 +196,6 @@ void set_path(yaml::Node& root, const std::vector<std::string>& parts, yaml::Nod
   *node = std::move(value);
 }
 
-std::vector<std::string> split_key(const std::string& key) {
-  std::vector<std::string> parts;
-  std::stringstream in(key);
-  std::string part;
-  while (std::getline(in, part, '.')) parts.push_back(part);
-  return parts;
-}
-
 bool is_index(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
 
 // DIR/calibrated.yaml: extends the base scenario file and sets the calibration's fixed
@@ -219,7 +211,7 @@ std::string calibrated_yaml(const Calibration& cal, const Evaluator& evaluator, 
   for (const auto& a : evaluator.assignments(estimate)) assignments.push_back(a);
   for (const auto& a : assignments) {
     const std::size_t eq = a.find('=');
-    const std::vector<std::string> parts = split_key(a.substr(0, eq));
+    const std::vector<std::string> parts = split(a.substr(0, eq), '.');
     std::size_t list_at = parts.size();
     for (std::size_t i = 0; i < parts.size(); ++i)
       if (is_index(parts[i])) {

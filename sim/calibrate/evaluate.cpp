@@ -16,18 +16,6 @@ namespace pzsim::calibrate {
 
 namespace {
 
-std::vector<std::string> split(const std::string& key) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = key.find('.', start);
-    parts.push_back(key.substr(start, dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return parts;
-}
-
 // Expands '*' segments over the lists of `tree`; a path that leaves the tree is kept as
 // written (the scenario validator then names the unknown key).
 void expand(const yaml::Node* node, const std::vector<std::string>& parts, std::size_t at, const std::string& prefix,
@@ -58,7 +46,7 @@ void expand(const yaml::Node* node, const std::vector<std::string>& parts, std::
 
 const yaml::Node* find_path(const yaml::Node& root, const std::string& key) {
   const yaml::Node* node = &root;
-  for (const auto& part : split(key)) {
+  for (const auto& part : split(key, '.')) {
     if (node->kind == yaml::Node::Kind::map) {
       node = node->find(part);
     } else if (node->kind == yaml::Node::Kind::sequence && part.find_first_not_of("0123456789") == std::string::npos) {
@@ -73,6 +61,18 @@ const yaml::Node* find_path(const yaml::Node& root, const std::string& key) {
 }
 
 }  // namespace
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t at = text.find(separator, start);
+    parts.push_back(text.substr(start, at - start));
+    if (at == std::string::npos) break;
+    start = at + 1;
+  }
+  return parts;
+}
 
 std::string exact_text(double x) {
   char buffer[40];
@@ -109,7 +109,7 @@ Evaluator::Evaluator(const Calibration& cal, std::filesystem::path work_dir, int
     const Parameter& p = cal.parameters[j];
     const std::string where = yaml::to_string(p.pos) + ": parameters." + std::to_string(j) + ".key";
     std::vector<std::string> keys;
-    expand(&tree, split(p.key), 0, "", keys);
+    expand(&tree, split(p.key, '.'), 0, "", keys);
     for (const auto& k : keys)
       if (k.find('*') != std::string::npos) throw InputError(where + ": '*' in " + p.key + " does not stand for a list of the scenario");
     if (keys.empty()) throw InputError(where + ": " + p.key + " matches no key (an empty list?)");
@@ -181,6 +181,7 @@ MomentValues Evaluator::evaluate(const std::optional<std::vector<double>>& x, co
     r.label = "calibration s" + std::to_string(seed);
     r.output = work_dir_ / ("policy-s" + std::to_string(seed) + ".h5");
     r.force = true;
+    r.keep_series = false;  // the moments are measured from the files
     requests.push_back(r);
     if (counterfactual) {
       r.scenario = counterfactual;

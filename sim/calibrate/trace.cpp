@@ -12,18 +12,6 @@ namespace pzsim::calibrate {
 
 namespace {
 
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> fields;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    fields.push_back(line.substr(start, comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return fields;
-}
-
 bool parse_double(const std::string& text, double& out) {
   if (text.empty()) return false;
   char* end = nullptr;
@@ -92,7 +80,7 @@ Trace::Trace(const Calibration& cal, const std::filesystem::path& dir, bool resu
     // Per-seed values by evaluation, in seed order.
     std::map<int, std::vector<std::vector<double>>> per_seed;  // evaluation -> [seed][moment]
     for (std::size_t i = 1; i < seed_lines.size(); ++i) {
-      const auto f = split_csv(seed_lines[i]);
+      const auto f = split(seed_lines[i], ',');
       if (f.size() != 2 + k) break;
       std::vector<double> v(k);
       bool ok = true;
@@ -103,7 +91,7 @@ Trace::Trace(const Calibration& cal, const std::filesystem::path& dir, bool resu
       seeds.push_back(std::move(v));
     }
     for (std::size_t i = 1; i < trace_lines.size(); ++i) {
-      const auto f = split_csv(trace_lines[i]);
+      const auto f = split(trace_lines[i], ',');
       if (f.size() != 4 + p + k) break;
       TraceRow row;
       row.evaluation = std::atoi(f[0].c_str());
