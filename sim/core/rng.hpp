@@ -147,6 +147,60 @@ class RandomStream {
   std::uint32_t draw_ = 0;
 };
 
+// Successive 32-bit uniforms of one RandomStream, four from each Philox block: word k of the
+// sequence is word k % 4 of block first_block + k / 4. A block is computed only when its first
+// word is needed. For choices where 2^-32 resolution is plenty (Bernoulli draws at rates far
+// above 2^-32, alias sampling, see AliasTable::sample_word), so one block serves four draws
+// instead of one. A pure function of the stream's coordinates and first_block.
+class Uniform32Sequence {
+ public:
+  Uniform32Sequence(const RandomStream& rng, std::uint32_t first_block) : rng_(rng), next_block_(first_block) {}
+  std::uint32_t next_word() {
+    if (used_ == 4) {
+      block_ = rng_.block(next_block_++);
+      used_ = 0;
+    }
+    return block_[used_++];
+  }
+  double next() { return RandomStream::uniform32_of(next_word()); }
+
+ private:
+  RandomStream rng_;
+  std::uint32_t next_block_;
+  unsigned used_ = 4;
+  r123::Philox4x32::ctr_type block_{};
+};
+
+// One 32-bit uniform per agent and month, shared four to a Philox block by agents with
+// consecutive ids: agent id's draw is word id % 4 of the block keyed (seed, stream, step,
+// id / 4) at draw index kGroupedDraw (far above the per-agent draw indices that stream uses,
+// so the two never meet). Still a pure function of (seed, stream, step, agent id). It keeps
+// the last block, so walking agents in id order costs one block per four agents: for
+// frequent per-agent Bernoulli decisions (rates far above 2^-32) that would otherwise spend
+// a whole block on one 32-bit word.
+class GroupedUniform32 {
+ public:
+  static constexpr std::uint32_t kGroupedDraw = 1u << 31;
+  GroupedUniform32(std::uint64_t seed, Stream stream, std::uint32_t step) : seed_(seed), stream_(stream), step_(step) {}
+  double operator()(std::uint64_t agent_id) {
+    const std::uint64_t group = agent_id / 4;
+    if (!has_block_ || group != group_) {
+      block_ = RandomStream(seed_, stream_, step_, group).block(kGroupedDraw);
+      group_ = group;
+      has_block_ = true;
+    }
+    return RandomStream::uniform32_of(block_[agent_id % 4]);
+  }
+
+ private:
+  std::uint64_t seed_;
+  Stream stream_;
+  std::uint32_t step_;
+  bool has_block_ = false;
+  std::uint64_t group_ = 0;
+  r123::Philox4x32::ctr_type block_{};
+};
+
 // Walker/Vose alias table: O(n) build, O(1) sampling from one uniform draw.
 class AliasTable {
  public:
@@ -197,6 +251,15 @@ class AliasTable {
     std::size_t i = static_cast<std::size_t>(u);
     if (i >= prob_.size()) i = prob_.size() - 1;
     const double frac = u - static_cast<double>(i);
+    return frac < prob_[i] ? i : alias_[i];
+  }
+  // The same from one 32-bit random word: the high half of word * n picks the column and the
+  // low half is the coin. Each entry's probability is off by at most n / 2^32 of itself
+  // (1e-4 for a table of 430,000 entries), far below sampling noise.
+  std::size_t sample_word(std::uint32_t word) const {
+    const std::uint64_t x = static_cast<std::uint64_t>(word) * prob_.size();
+    const std::size_t i = static_cast<std::size_t>(x >> 32);
+    const double frac = (static_cast<double>(static_cast<std::uint32_t>(x)) + 0.5) * (1.0 / 4294967296.0);
     return frac < prob_[i] ? i : alias_[i];
   }
 

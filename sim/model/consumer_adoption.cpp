@@ -18,18 +18,27 @@ void adopt_awareness(const World& w, State& s, MonthOutputs& out) {
     const std::size_t dest = static_cast<std::size_t>(d);
     const double p = s.step < 0 ? 0.0 : std::min(1.0, (cfg.innovation + cfg.imitation * s.aware_share[dest]) * campaign);
     const std::size_t begin = c.begin[dest], end = c.begin[dest + 1];
-    parallel_for(end - begin, [&](std::size_t b, std::size_t e) {
-      for (std::size_t a = begin + b; a < begin + e; ++a) {
-        if (c.aware[a] || p == 0.0) continue;
-        RandomStream rng(w.seed, Stream::kAdoption, static_cast<std::uint32_t>(s.step), c.id[a]);
-        if (rng.bernoulli(p)) c.aware[a] = 1;
-      }
-    });
-    double aware = 0.0, total = 0.0;
-    for (std::size_t a = begin; a < end; ++a) {
-      aware += c.aware[a] * c.weight[a];
-      total += c.weight[a];
-    }
+    // One pass: new awareness, then the block's aware and total weight, joined in a fixed tree
+    // (the same bytes at any thread count).
+    struct Weights {
+      double aware = 0.0, total = 0.0;
+    };
+    const Weights sums = deterministic_reduce(
+        end - begin, Weights{},
+        [&](std::size_t b, std::size_t e) {
+          // One 32-bit uniform per unaware buyer, four buyers to a Philox block (2^-32 resolution
+          // is far finer than the monthly adoption chances, 1e-3 and up).
+          GroupedUniform32 learn_draw(w.seed, Stream::kAdoption, static_cast<std::uint32_t>(s.step));
+          Weights block;
+          for (std::size_t a = begin + b; a < begin + e; ++a) {
+            if (!c.aware[a] && p > 0.0 && learn_draw(c.id[a]) < p) c.aware[a] = 1;
+            block.aware += c.aware[a] * c.weight[a];
+            block.total += c.weight[a];
+          }
+          return block;
+        },
+        [](Weights x, const Weights& y) { return Weights{x.aware + y.aware, x.total + y.total}; });
+    const double aware = sums.aware, total = sums.total;
     s.aware_share[dest] = total > 0.0 ? aware / total : 0.0;
     out.consumers_adopted[dest] = aware;
   }

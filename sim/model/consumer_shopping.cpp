@@ -61,7 +61,6 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
   std::vector<std::uint32_t> bought_listing;
   std::vector<double> bought_usd;
   std::vector<std::uint16_t> bought_count, bought_sector;  // consideration sets up to 256, sectors up to 65535
-  std::vector<double> nest_share;
   // Parcel sales by seller city, and those sales times their delivery days, over every
   // destination: the city's sales-weighted delivery time is their ratio.
   const std::size_t n_cities = static_cast<std::size_t>(w.cities);
@@ -107,13 +106,19 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
     double potential_usd = 0.0;
     for (std::size_t sec = 0; sec < n_sec; ++sec) potential_usd += econ::import_market_usd(w, dest, sec, s.step) / m;
     const std::size_t begin = s.consumers.begin[dest], end = s.consumers.begin[dest + 1];
-    double weight_total = 0.0;
-    for (std::size_t a = begin; a < end; ++a) weight_total += s.consumers.weight[a];
+    const double weight_total = deterministic_sum(end - begin, [&](std::size_t r) { return s.consumers.weight[begin + r]; });
     const double per_weight_trip =
         weight_total > 0.0 && cfg.shopping_rate > 0.0 ? potential_usd / weight_total / cfg.shopping_rate : 0.0;
     const double online_shock = month.online_multiplier[dest];
-    double spending_total = 0.0, purchases_total = 0.0;
-    std::vector<double> spending_by_sector(n_sec, 0.0);
+    // The destination's totals, summed per block of buyers and joined in a fixed tree (any
+    // thread count gives the same bytes): [purchases, spending, spending by sector before the
+    // online shock..., parcel sales by seller city..., parcel sales times days by city...].
+    const std::size_t at_sector = 2, at_parcel_usd = at_sector + n_sec, at_parcel_days = at_parcel_usd + n_cities;
+    std::vector<double> totals(at_parcel_days + n_cities, 0.0);
+    const auto add_totals = [](std::vector<double> a, const std::vector<double>& b) {
+      for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+      return a;
+    };
 
     for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
       const std::size_t chunk_end = std::min(end, chunk + kChunk);
@@ -122,59 +127,74 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
       bought_usd.resize(count * set_size);
       bought_count.assign(count, 0);
       bought_sector.resize(count);
-      nest_share.assign(count, 0.0);
-      parallel_for(count, [&](std::size_t b, std::size_t e) {
-        std::vector<std::uint32_t> drawn;
-        drawn.reserve(set_size);
-        for (std::size_t r = b; r < e; ++r) {
-          const std::size_t a = chunk + r;
-          if (!s.consumers.aware[a]) continue;
-          RandomStream rng(w.seed, Stream::kShopping, static_cast<std::uint32_t>(s.step), s.consumers.id[a]);
-          if (!rng.bernoulli(cfg.shopping_rate)) continue;
-          const std::size_t sector = sector_table.sample(rng);
-          const Listings& l = listings[sector];
-          if (l.table.empty()) continue;
-          drawn.clear();
-          double sum = 0.0;
-          for (std::size_t t = 0; t < set_size; ++t) {
-            const auto j = static_cast<std::uint32_t>(l.table.sample(rng));
-            if (std::find(drawn.begin(), drawn.end(), j) != drawn.end()) continue;
-            drawn.push_back(j);
-            sum += l.attraction[j];
-          }
-          if (!(sum > 0.0)) continue;
-          const double relative = non_chinese * std::pow(sum, lambda);  // R: the nest against non-Chinese sellers
-          const double p_cbec = odds * relative / ((1.0 + odds) / m + odds * relative);
-          const double spend = s.consumers.weight[a] * per_weight_trip * p_cbec;  // before the online shock
-          nest_share[r] = s.consumers.weight[a] * relative / (1.0 + relative);   // online purchase goes to China
-          bought_sector[r] = static_cast<std::uint16_t>(sector);
-          bought_count[r] = static_cast<std::uint16_t>(drawn.size());
-          for (std::size_t t = 0; t < drawn.size(); ++t) {
-            bought_listing[r * set_size + t] = drawn[t];
-            bought_usd[r * set_size + t] = spend * l.attraction[drawn[t]] / sum;
-          }
-        }
-      });
+      const std::vector<double> chunk_totals = deterministic_reduce(
+          count, std::vector<double>(totals.size(), 0.0),
+          [&](std::size_t b, std::size_t e) {
+            std::vector<double> block_totals(totals.size(), 0.0);
+            std::vector<std::uint32_t> drawn;
+            drawn.reserve(set_size);
+            // Whether to shop: one 32-bit uniform per buyer, four buyers to a Philox block. The
+            // trip (category, then the consideration set) takes successive 32-bit words of the
+            // buyer's own blocks: 2^-32 resolution is plenty for a 0.35 chance and for alias
+            // sampling (AliasTable::sample_word).
+            GroupedUniform32 shop_draw(w.seed, Stream::kShopping, static_cast<std::uint32_t>(s.step));
+            for (std::size_t r = b; r < e; ++r) {
+              const std::size_t a = chunk + r;
+              if (!s.consumers.aware[a]) continue;
+              if (!(shop_draw(s.consumers.id[a]) < cfg.shopping_rate)) continue;
+              Uniform32Sequence trip(RandomStream(w.seed, Stream::kShopping, static_cast<std::uint32_t>(s.step), s.consumers.id[a]), 0);
+              const std::size_t sector = sector_table.sample_word(trip.next_word());
+              const Listings& l = listings[sector];
+              if (l.table.empty()) continue;
+              drawn.clear();
+              double sum = 0.0;
+              for (std::size_t t = 0; t < set_size; ++t) {
+                const auto j = static_cast<std::uint32_t>(l.table.sample_word(trip.next_word()));
+                if (std::find(drawn.begin(), drawn.end(), j) != drawn.end()) continue;
+                drawn.push_back(j);
+                sum += l.attraction[j];
+              }
+              if (!(sum > 0.0)) continue;
+              const double relative = non_chinese * std::pow(sum, lambda);  // R: the nest against non-Chinese sellers
+              const double p_cbec = odds * relative / ((1.0 + odds) / m + odds * relative);
+              const double spend = s.consumers.weight[a] * per_weight_trip * p_cbec;  // before the online shock
+              block_totals[0] += s.consumers.weight[a] * relative / (1.0 + relative);  // online purchase goes to China
+              bought_sector[r] = static_cast<std::uint16_t>(sector);
+              bought_count[r] = static_cast<std::uint16_t>(drawn.size());
+              for (std::size_t t = 0; t < drawn.size(); ++t) {
+                const double raw = spend * l.attraction[drawn[t]] / sum;
+                const double amount = raw * online_shock;
+                bought_listing[r * set_size + t] = drawn[t];
+                bought_usd[r * set_size + t] = amount;
+                block_totals[1] += amount;
+                block_totals[at_sector + sector] += raw;
+                const std::uint32_t slot = l.slot[drawn[t]];
+                if (!f.warehouse[econ::market_index(w, slot, market)]) {
+                  block_totals[at_parcel_usd + f.city[slot]] += amount;
+                  block_totals[at_parcel_days + f.city[slot]] += amount * l.days[drawn[t]];
+                }
+              }
+            }
+            return block_totals;
+          },
+          add_totals);
+      totals = add_totals(std::move(totals), chunk_totals);
       // Credit sellers in consumer order: a fixed summation order at any thread count.
       for (std::size_t r = 0; r < count; ++r) {
-        purchases_total += nest_share[r];
         const Listings& l = listings[bought_sector[r]];
         for (std::size_t t = 0; t < bought_count[r]; ++t) {
-          const std::uint32_t j = bought_listing[r * set_size + t];
-          const double raw = bought_usd[r * set_size + t];
-          const double amount = raw * online_shock;
-          const std::uint32_t slot = l.slot[j];
-          const std::size_t k = econ::market_index(w, slot, market);
+          const double amount = bought_usd[r * set_size + t];
+          const std::size_t k = econ::market_index(w, l.slot[bought_listing[r * set_size + t]], market);
           f.spending_usd[k] += amount;
           f.revenue_usd[k] += amount * (1.0 - platform.commission);
-          if (!f.warehouse[k]) {
-            parcel_sales_usd[f.city[slot]] += amount;
-            parcel_sales_days[f.city[slot]] += amount * l.days[j];
-          }
-          spending_total += amount;
-          spending_by_sector[bought_sector[r]] += raw;
         }
       }
+    }
+    const double spending_total = totals[1], purchases_total = totals[0];
+    const std::vector<double> spending_by_sector(totals.begin() + at_sector, totals.begin() + at_parcel_usd);
+    for (std::size_t city = 0; city < n_cities; ++city) {
+      parcel_sales_usd[city] += totals[at_parcel_usd + city];
+      parcel_sales_days[city] += totals[at_parcel_days + city];
     }
     // The rest of the destination's imports: offline 1 / (1 + o), non-Chinese online o / (1 + o)
     // of what CBEC left (general_trade.cpp sells the offline part).

@@ -23,25 +23,31 @@ void shop_imports(const World& w, State& s, MonthOutputs& out) {
     const double p_adopt = s.step < 0 ? 0.0 : std::min(1.0, (cfg.innovation + cfg.imitation * s.adopted_share_import[city]) *
                                              (1.0 + (bonded ? cfg.pilot_adoption_boost : 0.0)));
     const std::size_t begin = sh.begin[city], end = sh.begin[city + 1];
-    std::vector<std::uint8_t> bought(end - begin, 0);
-    parallel_for(end - begin, [&](std::size_t b, std::size_t e) {
-      for (std::size_t r = b; r < e; ++r) {
-        const std::size_t a = begin + r;
-        if (!sh.adopted[a]) {
-          RandomStream adopt(w.seed, Stream::kImportAdoption, static_cast<std::uint32_t>(s.step), sh.id[a]);
-          if (adopt.bernoulli(p_adopt)) sh.adopted[a] = 1;
-          continue;  // a new adopter starts buying next month
-        }
-        RandomStream shop(w.seed, Stream::kImportShopping, static_cast<std::uint32_t>(s.step), sh.id[a]);
-        bought[r] = shop.bernoulli(cfg.shopping_rate) ? 1 : 0;
-      }
-    });
-    double adopted = 0.0, total = 0.0, spending = 0.0;
-    for (std::size_t a = begin; a < end; ++a) {
-      adopted += sh.adopted[a] * sh.weight[a];
-      total += sh.weight[a];
-      if (bought[a - begin]) spending += sh.weight[a] * cfg.basket_usd;
-    }
+    // One pass: adoption and purchases, then the block's adopted, total and buying weight,
+    // joined in a fixed tree (the same bytes at any thread count). Each decision is one 32-bit
+    // uniform, four shoppers to a Philox block: 2^-32 resolution is far finer than the rates.
+    struct Weights {
+      double adopted = 0.0, total = 0.0, buying = 0.0;
+    };
+    const Weights sums = deterministic_reduce(
+        end - begin, Weights{},
+        [&](std::size_t b, std::size_t e) {
+          GroupedUniform32 adopt_draw(w.seed, Stream::kImportAdoption, static_cast<std::uint32_t>(s.step));
+          GroupedUniform32 shop_draw(w.seed, Stream::kImportShopping, static_cast<std::uint32_t>(s.step));
+          Weights block;
+          for (std::size_t a = begin + b; a < begin + e; ++a) {
+            if (!sh.adopted[a]) {
+              if (p_adopt > 0.0 && adopt_draw(sh.id[a]) < p_adopt) sh.adopted[a] = 1;  // a new adopter starts buying next month
+            } else if (shop_draw(sh.id[a]) < cfg.shopping_rate) {
+              block.buying += sh.weight[a];
+            }
+            block.adopted += sh.adopted[a] * sh.weight[a];
+            block.total += sh.weight[a];
+          }
+          return block;
+        },
+        [](Weights x, const Weights& y) { return Weights{x.adopted + y.adopted, x.total + y.total, x.buying + y.buying}; });
+    const double adopted = sums.adopted, total = sums.total, spending = sums.buying * cfg.basket_usd;
     s.adopted_share_import[city] = total > 0.0 ? adopted / total : 0.0;
     out.import_shoppers_adopted[city] = adopted;
     out.cbec_imports_usd[city] = spending;

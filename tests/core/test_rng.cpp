@@ -550,6 +550,23 @@ TEST_CASE("AliasTable: sampling frequencies follow the weights", "[core][rng]") 
     const double chi2 = chi_square(counts, normalised(weights), n);
     INFO("categories " << weights.size() << ", chi2 = " << chi2 << ", critical " << chi_square_critical(df));
     CHECK(chi2 < chi_square_critical(df));
+    // The same table sampled from 32-bit words (sample_word), four words per Philox block.
+    std::vector<std::uint64_t> word_counts(weights.size(), 0);
+    pzsim::Uniform32Sequence words(RandomStream(kSeed, Stream::kImportShopping, step, 100), 0);
+    std::size_t word_out_of_range = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t k = table.sample_word(words.next_word());
+      if (k < weights.size()) ++word_counts[k];
+      else ++word_out_of_range;
+    }
+    REQUIRE(word_out_of_range == 0);
+    std::size_t zero_word_hits = 0;
+    for (std::size_t i = 0; i < weights.size(); ++i)
+      if (weights[i] == 0.0) zero_word_hits += word_counts[i];
+    CHECK(zero_word_hits == 0);
+    const double chi2_words = chi_square(word_counts, normalised(weights), n);
+    INFO("sample_word: chi2 = " << chi2_words);
+    CHECK(chi2_words < chi_square_critical(df));
   };
   SECTION("small table with zero weights") {
     check_table({3.0, 0.0, 1.0, 0.0, 0.25, 5.75, 2.0, 0.0}, 2000000, 1);
@@ -591,4 +608,46 @@ TEST_CASE("AliasTable: sampling frequencies follow the weights", "[core][rng]") 
     table.build(std::span<const double>{});
     CHECK(table.empty());
   }
+}
+
+TEST_CASE("Uniform32Sequence: word k is word k % 4 of block first_block + k / 4", "[core][rng]") {
+  const RandomStream rng(kSeed, Stream::kShopping, 9, 4242);
+  pzsim::Uniform32Sequence words(rng, 3);
+  for (std::uint32_t k = 0; k < 11; ++k) CHECK(words.next_word() == rng.block(3 + k / 4)[k % 4]);
+  pzsim::Uniform32Sequence uniforms(rng, 3);
+  for (std::uint32_t k = 0; k < 11; ++k) CHECK(bits(uniforms.next()) == bits(rng.uniform32(3, k)));
+}
+
+TEST_CASE("GroupedUniform32: a pure function of the agent id, U(0,1), four agents to a block", "[core][rng]") {
+  const std::size_t agents = 200000;
+  pzsim::GroupedUniform32 forward(kSeed, Stream::kAdoption, 12);
+  std::vector<double> x(agents);
+  for (std::size_t i = 0; i < agents; ++i) x[i] = forward(i);
+  // Visiting agents in another order, or one at a time, gives each the same number.
+  pzsim::GroupedUniform32 backward(kSeed, Stream::kAdoption, 12);
+  bool same = true;
+  for (std::size_t i = agents; i-- > 0;) same = same && bits(backward(i)) == bits(x[i]);
+  CHECK(same);
+  CHECK(bits(pzsim::GroupedUniform32(kSeed, Stream::kAdoption, 12)(12345)) == bits(x[12345]));
+  // Agent id's draw is word id % 4 of the block keyed by id / 4 at kGroupedDraw.
+  const auto block = RandomStream(kSeed, Stream::kAdoption, 12, 1000 / 4).block(pzsim::GroupedUniform32::kGroupedDraw);
+  CHECK(bits(x[1001]) == bits(RandomStream::uniform32_of(block[1001 % 4])));
+  // Another month or stream gives other numbers.
+  CHECK(bits(pzsim::GroupedUniform32(kSeed, Stream::kAdoption, 13)(7)) != bits(x[7]));
+  CHECK(bits(pzsim::GroupedUniform32(kSeed, Stream::kShopping, 12)(7)) != bits(x[7]));
+  // Uniform, and neighbours that share a block are not correlated.
+  const Moments m = moments(x);
+  const double dn = static_cast<double>(agents);
+  CHECK(std::abs(m.mean - 0.5) < kSigmas * std::sqrt(1.0 / 12.0 / dn));
+  CHECK(std::abs(m.var - 1.0 / 12.0) < kSigmas * std::sqrt(1.0 / 180.0 / dn));
+  std::vector<double> first, second;
+  for (std::size_t i = 0; i + 1 < agents; i += 4) {
+    first.push_back(x[i]);
+    second.push_back(x[i + 1]);
+  }
+  CHECK(std::abs(correlation(first, second)) < kSigmas / std::sqrt(static_cast<double>(first.size())));
+  // A Bernoulli decision at a rate like the model's adoption chance.
+  std::size_t hits = 0;
+  for (double v : x) hits += v < 0.01 ? 1 : 0;
+  CHECK(std::abs(static_cast<double>(hits) / dn - 0.01) < kSigmas * std::sqrt(0.01 * 0.99 / dn));
 }
