@@ -13,6 +13,7 @@
 #include "sim/calibrate/trace.hpp"
 #include "sim/compare/counterfactual.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/scenario/load.hpp"
 
 namespace pzsim::calibrate {
@@ -303,26 +304,7 @@ std::vector<std::vector<double>> covariance_values(const Calibration& cal, const
   return v.per_seed;
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-          out += buffer;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
+using text::json_string;
 std::string json_number(double x) { return std::isfinite(x) ? exact_text(x) : "null"; }
 
 }  // namespace

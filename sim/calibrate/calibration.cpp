@@ -9,6 +9,7 @@
 
 #include "sim/compare/compare.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 
 namespace pzsim::calibrate {
 
@@ -118,7 +119,7 @@ Moment parse_moment(const yaml::Node& node, const std::string& where, const evid
       if (r.id == m.evidence_row) found = &r;
     }
     if (found == nullptr) {
-      const std::string near = yaml::nearest(m.evidence_row, ids);
+      const std::string near = text::nearest(m.evidence_row, ids);
       fail(row_id->pos, where + ".evidence",
            "no row '" + m.evidence_row + "' in " + targets_path.string() + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
     }

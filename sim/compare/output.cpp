@@ -11,6 +11,7 @@
 #include "sim/compare/compare.hpp"
 #include "sim/compare/estimands.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/io/result_file.hpp"
 
 namespace pzsim {
@@ -69,27 +70,8 @@ std::string seeds_text(const std::vector<std::uint64_t>& seeds) {
 
 std::string interval_name(IntervalMethod m) { return m == IntervalMethod::paired_t ? "paired t, 95%" : "bootstrap percentile, 95%"; }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt("\\u%04x", static_cast<double>(static_cast<unsigned char>(c)));
-        else out += c;
-    }
-  }
-  return out + "\"";
-}
-std::string json_number(double x) {
-  if (!std::isfinite(x)) return "null";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", x);
-  return buf;
-}
+using text::json_number;
+using text::json_string;
 std::string csv_number(double x) { return std::isfinite(x) ? json_number(x) : "n/a"; }
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;

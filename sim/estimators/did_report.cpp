@@ -11,6 +11,7 @@
 
 #include "sim/compare/intervals.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/estimators/estimators.hpp"
 
 namespace pzsim::did {
@@ -227,21 +228,8 @@ std::string fixed(double v, int decimals) {
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
+using text::json_string;
 std::string json_number(std::optional<double> v) { return v && std::isfinite(*v) ? number(*v) : "null"; }
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
 std::string unit_time(const DidReport& r) { return r.unit == PeriodUnit::year ? "years" : "months"; }
 std::string seeds_text(const std::vector<std::uint64_t>& seeds) {
   std::string s;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 
 namespace pzsim::evidence {
 
@@ -13,35 +14,8 @@ namespace {
 
 std::string num(double x) { return format_quantity(x); }
 
-// Full precision for machine-readable output.
-std::string exact(double x) {
-  if (!std::isfinite(x)) return "null";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.17g", x);
-  return buffer;
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-          out += buffer;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
+using text::json_number;  // full precision for machine-readable output
+using text::json_string;
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
@@ -129,18 +103,18 @@ void write_csv(const EvidenceReport& report, std::ostream& out) {
     const EvidenceRow& row = *r.row;
     const bool measured = r.status == RowStatus::measured;
     const auto [lo, hi] = row.measurable ? row.accepted() : std::pair<double, double>{NAN, NAN};
-    const auto bound = [](double x) { return std::isfinite(x) ? exact(x) : std::string(); };
+    const auto bound = [](double x) { return std::isfinite(x) ? json_number(x) : std::string(); };
     out << csv_field(row.id) << ',' << csv_field(row.label) << ',' << csv_field(row.target.text()) << ',' << bound(lo) << ','
         << bound(hi) << ',' << csv_field(row.unit) << ',' << csv_field(row.period) << ',' << csv_field(row.source) << ','
-        << csv_field(status_name(r.status)) << ',' << (measured ? exact(r.mean) : "") << ',' << (measured ? exact(r.min) : "")
-        << ',' << (measured ? exact(r.max) : "") << ',' << r.per_seed.size() << ','
+        << csv_field(status_name(r.status)) << ',' << (measured ? json_number(r.mean) : "") << ',' << (measured ? json_number(r.min) : "")
+        << ',' << (measured ? json_number(r.max) : "") << ',' << r.per_seed.size() << ','
         << csv_field(row.measurable ? row.tolerance.text() : "") << ',' << (measured ? (r.within ? "yes" : "no") : "") << ','
         << csv_field(r.computed) << ',' << csv_field(r.detail) << ',' << csv_field(r.message) << ',' << csv_field(row.tuned) << '\n';
   }
 }
 
 void write_json(const EvidenceReport& report, std::ostream& out) {
-  const auto optional_number = [](const std::optional<double>& x) { return x ? exact(*x) : std::string("null"); };
+  const auto optional_number = [](const std::optional<double>& x) { return x ? json_number(*x) : std::string("null"); };
   out << "{\n  \"targets\": " << json_string(report.targets.string()) << ",\n  \"seeds\": [";
   for (std::size_t i = 0; i < report.seeds.size(); ++i) out << (i ? ", " : "") << report.seeds[i];
   out << "],\n  \"policy_files\": [";
@@ -161,15 +135,15 @@ void write_json(const EvidenceReport& report, std::ostream& out) {
         << ", \"source\": " << json_string(row.source) << ", \"status\": " << json_string(status_name(r.status));
     if (row.measurable) {
       const auto [lo, hi] = row.accepted();
-      out << ", \"accepted\": [" << exact(lo) << ", " << exact(hi) << "]"
+      out << ", \"accepted\": [" << json_number(lo) << ", " << json_number(hi) << "]"
           << ", \"tolerance\": {\"relative\": " << optional_number(row.tolerance.relative)
           << ", \"absolute\": " << optional_number(row.tolerance.absolute) << ", \"reason\": " << json_string(row.tolerance.reason) << "}";
     } else {
       out << ", \"accepted\": null, \"tolerance\": null";
     }
-    out << ", \"mean\": " << (measured ? exact(r.mean) : "null") << ", \"min\": " << (measured ? exact(r.min) : "null")
-        << ", \"max\": " << (measured ? exact(r.max) : "null") << ", \"per_seed\": [";
-    for (std::size_t s = 0; s < r.per_seed.size(); ++s) out << (s ? ", " : "") << exact(r.per_seed[s]);
+    out << ", \"mean\": " << (measured ? json_number(r.mean) : "null") << ", \"min\": " << (measured ? json_number(r.min) : "null")
+        << ", \"max\": " << (measured ? json_number(r.max) : "null") << ", \"per_seed\": [";
+    for (std::size_t s = 0; s < r.per_seed.size(); ++s) out << (s ? ", " : "") << json_number(r.per_seed[s]);
     out << "], \"within\": " << (measured ? (r.within ? "true" : "false") : "null")
         << ", \"computed\": " << json_string(r.computed) << ", \"detail\": " << json_string(r.detail)
         << ", \"message\": " << json_string(r.message) << ", \"note\": " << json_string(row.note)

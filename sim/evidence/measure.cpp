@@ -1,3 +1,4 @@
+#include "sim/core/text.hpp"
 #include "sim/evidence/measure.hpp"
 
 #include <algorithm>
@@ -85,7 +86,7 @@ struct SeedCaches {
 std::size_t index_of(const std::vector<std::string>& labels, const std::string& label, const std::string& what) {
   const auto it = std::find(labels.begin(), labels.end(), label);
   if (it != labels.end()) return static_cast<std::size_t>(it - labels.begin());
-  const std::string near = yaml::nearest(label, labels);
+  const std::string near = text::nearest(label, labels);
   throw InputError("no " + what + " '" + label + "' in the run" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
 }
 

@@ -1,3 +1,4 @@
+#include "sim/core/text.hpp"
 #include "sim/evidence/targets.hpp"
 
 #include <algorithm>
@@ -21,7 +22,7 @@ void check_keys(const yaml::Node& node, const std::string& where, const std::vec
   if (node.kind != yaml::Node::Kind::map) fail(node.pos, where, "expected a map of keys");
   for (const auto& [key, value] : node.map) {
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    const std::string near = yaml::nearest(key, allowed);
+    const std::string near = text::nearest(key, allowed);
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
     fail(value.key_pos, where + "." + key,
@@ -287,7 +288,7 @@ EvidenceRow parse_row(const yaml::Node& node, const std::string& where, const st
       if (operand_named(name) != row.operands.end()) continue;
       std::vector<std::string> names;
       for (const auto& o : row.operands) names.push_back(o.name);
-      const std::string near = yaml::nearest(name, names);
+      const std::string near = text::nearest(name, names);
       fail(value != nullptr ? value->pos : model->pos, mw + ".value",
            "'" + name + "' is not an operand" + (near.empty() ? "" : " (did you mean '" + near + "'?)"));
     }

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/text.hpp"
 #include "sim/evidence/expression.hpp"
 #include "sim/scenario/yaml_tree.hpp"
 
@@ -126,7 +127,7 @@ Enum choice(const yaml::Node& node, const std::string& where, const std::vector<
     if (name == text) return value;
     names.push_back(name);
   }
-  const std::string near = yaml::nearest(text, names);
+  const std::string near = text::nearest(text, names);
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
   fail(node.pos, where, "'" + text + "' is not one of: " + list + (near.empty() ? "" : " (did you mean '" + near + "'?)"));

@@ -7,6 +7,7 @@
 
 #include "sim/scenario/load.hpp"
 #include "sim/scenario/schema.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 
 namespace pzsim {
 
@@ -22,32 +23,11 @@ std::string number_text(double x) {
   return buf;
 }
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (ch < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", ch);
-          out += buf;
-        } else {
-          out += static_cast<char>(ch);
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string value_text(double x) { return number_text(x); }
 std::string value_text(int x) { return std::to_string(x); }
 std::string value_text(std::uint64_t x) { return std::to_string(x); }
 std::string value_text(bool x) { return x ? "true" : "false"; }
-std::string value_text(const std::string& x) { return quoted(x); }
+std::string value_text(const std::string& x) { return yaml::double_quoted(x); }
 std::string value_text(const Month& m) { return m.str(); }
 template <class E>
   requires std::is_enum_v<E>

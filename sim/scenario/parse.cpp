@@ -12,6 +12,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/rng.hpp"
+#include "sim/core/text.hpp"
 #include "sim/scenario/load.hpp"
 #include "sim/scenario/schema.hpp"
 #include "sim/scenario/seed.hpp"
@@ -190,7 +191,7 @@ class Parser {
     if (node_ == nullptr || node_->kind != Node::Kind::map) return;
     for (const auto& [key, value] : node_->map) {
       if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) continue;
-      const std::string suggestion = yaml::nearest(key, keys_);
+      const std::string suggestion = text::nearest(key, keys_);
       std::string expected = suggestion.empty() ? "one of: " + joined_keys() : "'" + suggestion + "' (did you mean it?)";
       fail(value.key_pos.line > 0 ? value.key_pos : value.pos, join(key), "unknown key", expected);
     }
@@ -260,7 +261,7 @@ class Parser {
       }
     }
     std::vector<std::string> candidates(names.begin(), names.end());
-    const std::string suggestion = yaml::nearest(n.scalar, candidates);
+    const std::string suggestion = text::nearest(n.scalar, candidates);
     fail(n.pos, path, "found " + describe_node(n),
          suggestion.empty() ? "one of: " + options : "'" + suggestion + "' (did you mean it?); one of: " + options);
   }
@@ -433,7 +434,7 @@ void validate(Scenario& s, const PositionIndex& positions, const std::string& fi
       if (!has_city(z.list[i].city)) {
         std::vector<std::string> names;
         for (const auto& c : s.cities.list) names.push_back(c.name);
-        const std::string near = yaml::nearest(z.list[i].city, names);
+        const std::string near = text::nearest(z.list[i].city, names);
         v.fail_at(path + ".city", "no city named '" + shown_name(z.list[i].city) + "' in cities",
                   near.empty() ? "the name of a city in cities.list" : "'" + near + "' (did you mean it?)");
       }
@@ -473,7 +474,7 @@ void validate(Scenario& s, const PositionIndex& positions, const std::string& fi
       {
         std::vector<std::string> names;
         for (const auto& d : s.destinations) names.push_back(d.name);
-        const std::string near = yaml::nearest(e.destination, names);
+        const std::string near = text::nearest(e.destination, names);
         v.fail_at(path + ".destination", "no destination named '" + shown_name(e.destination) + "'",
                   near.empty() ? "all or a destination name" : "'" + near + "' (did you mean it?)");
       }

@@ -1,7 +1,8 @@
 #pragma once
 // A small YAML document tree that remembers where every node was written, so scenario
 // errors can say "file:line:column: key.path: what was wrong; expected ...". The scenario
-// parser walks this tree and never sees yaml-cpp nodes.
+// parser walks this tree and never sees yaml-cpp nodes. Implemented in yaml_guards.cpp,
+// yaml_tree.cpp, yaml_overrides.cpp and yaml_emit.cpp (see yaml_internal.hpp).
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -91,10 +92,9 @@ void apply_override(Node& root, std::string_view assignment);
 // list, a multi-line plain scalar) comes back with the same text but quoted.
 std::string to_yaml(const Node& node);
 
-// Levenshtein distance in bytes.
-std::size_t edit_distance(std::string_view a, std::string_view b);
-// The candidate closest to key for "did you mean" hints, or "" when even the closest is
-// more than max(2, key.size() / 3) edits away. Ties go to the earlier candidate.
-std::string nearest(std::string_view key, const std::vector<std::string>& candidates);
+// A YAML double-quoted scalar that reads back as text: quotes and backslashes escaped, \n \t
+// \r by name, other control characters as \xHH; UTF-8 as it is. Used by to_yaml and by the
+// scenario printer (emit.cpp).
+std::string double_quoted(std::string_view text);
 
 }  // namespace pzsim::yaml

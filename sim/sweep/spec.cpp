@@ -1,3 +1,4 @@
+#include "sim/core/text.hpp"
 #include "sim/sweep/spec.hpp"
 
 #include <algorithm>
@@ -42,7 +43,7 @@ void require(const Node& n, Node::Kind kind, const std::string& path, const std:
 void reject_unknown(const Node& map, const std::string& path, const std::vector<std::string>& known) {
   for (const auto& [key, value] : map.map)
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      const std::string near = yaml::nearest(key, known);
+      const std::string near = text::nearest(key, known);
       std::string expected = near.empty() ? "" : "'" + near + "' (did you mean it?); ";
       expected += "one of";
       for (const auto& k : known) expected += " " + k;
@@ -111,7 +112,7 @@ void check_variables(const SweepSpec& spec, const Node* collect) {
     const std::string path = "collect.variables." + std::to_string(i);
     const auto it = std::find_if(output_catalog().begin(), output_catalog().end(), [&](const auto& o) { return o.name == v; });
     if (it == output_catalog().end()) {
-      const std::string near = yaml::nearest(v, names);
+      const std::string near = text::nearest(v, names);
       fail(position_of(i), path, "no result variable named '" + v + "'",
            near.empty() ? "a variable of docs/outputs.md" : "'" + near + "' (did you mean it?)");
     }
@@ -133,7 +134,7 @@ void check_aggregate(const std::vector<std::string>& aggregate, const yaml::Posi
   for (std::size_t i = 0; i < aggregate.size(); ++i) {
     const auto it = std::find(order.begin(), order.end(), aggregate[i]);
     if (it == order.end()) {
-      const std::string near = yaml::nearest(aggregate[i], {"nation", "zone", "other", "city"});
+      const std::string near = text::nearest(aggregate[i], {"nation", "zone", "other", "city"});
       fail(pos, "collect.aggregate." + std::to_string(i), "unknown level '" + aggregate[i] + "'",
            near.empty() ? "nation, zone, other or city" : "'" + near + "' (did you mean it?)");
     }
@@ -171,7 +172,7 @@ Design design_of(const Node& n, const std::string& source) {
   const std::vector<std::string> kinds = {"grid", "list", "lhs", "saltelli"};
   const auto kind = std::find(kinds.begin(), kinds.end(), type->scalar);
   if (kind == kinds.end()) {
-    const std::string near = yaml::nearest(type->scalar, kinds);
+    const std::string near = text::nearest(type->scalar, kinds);
     fail(type->pos, "design.type", "unknown design '" + type->scalar + "'",
          near.empty() ? "grid, list, lhs or saltelli" : "'" + near + "' (did you mean it?)");
   }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/scenario/load.hpp"
 #include "sim/scenario/seed.hpp"
 #include "sim/scenario/yaml_tree.hpp"
@@ -100,13 +101,13 @@ TEST_CASE("did-you-mean stays bounded and still finds typos", "[scenario]") {
   std::vector<std::string> many;
   for (int i = 0; i < 2000; ++i) many.push_back(std::string(50, 'a') + std::to_string(i));
   const auto start = std::chrono::steady_clock::now();
-  CHECK(pzsim::yaml::nearest(std::string(50, 'a') + "1999x", many) == std::string(50, 'a') + "1999");
-  CHECK(pzsim::yaml::nearest(std::string(3000, 'a'), many).empty());  // too long to hint
+  CHECK(pzsim::text::nearest(std::string(50, 'a') + "1999x", many) == std::string(50, 'a') + "1999");
+  CHECK(pzsim::text::nearest(std::string(3000, 'a'), many).empty());  // too long to hint
   std::vector<std::string> very_many;
   for (int i = 0; i < 100000; ++i) very_many.push_back(std::string(64, 'b') + std::to_string(i));
-  pzsim::yaml::nearest(std::string(64, 'b'), very_many);  // stops at its work budget
+  pzsim::text::nearest(std::string(64, 'b'), very_many);  // stops at its work budget
   CHECK(seconds_since(start) < 2.0);
-  CHECK(pzsim::yaml::nearest("hangzou", {"Shanghai", "hangzhou", "hangzhoux"}) == "hangzhou");
+  CHECK(pzsim::text::nearest("hangzou", {"Shanghai", "hangzhou", "hangzhoux"}) == "hangzhou");
 }
 
 TEST_CASE("a flood of aliases is refused fast", "[scenario]") {

@@ -421,13 +421,3 @@ TEST_CASE("yaml tree serialises to YAML that loads back the same", "[scenario]")
   CHECK(pzsim::yaml::to_yaml(pzsim::yaml::load_string("a: [1, {b: 2}]", "e")) ==
         "a:\n  - 1\n  - b: 2\n");
 }
-
-TEST_CASE("nearest suggests close candidates only", "[scenario]") {
-  const std::vector<std::string> candidates{"seed", "start", "months"};
-  CHECK(pzsim::yaml::nearest("seeed", candidates) == "seed");
-  CHECK(pzsim::yaml::nearest("zzz", candidates).empty());
-  CHECK(pzsim::yaml::nearest("month", candidates) == "months");
-  CHECK(pzsim::yaml::nearest("seed", {}).empty());
-  CHECK(pzsim::yaml::edit_distance("kitten", "sitting") == 3);
-  CHECK(pzsim::yaml::edit_distance("", "abc") == 3);
-}

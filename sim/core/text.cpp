@@ -1,0 +1,105 @@
+#include "sim/core/text.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace pzsim::text {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> previous(b.size() + 1);
+  std::vector<std::size_t> current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+namespace {
+
+// Levenshtein distance if it is at most `limit`, else any value above `limit`; stops as soon
+// as a whole row exceeds it. `cells` counts the work done.
+std::size_t edit_distance_within(std::string_view a, std::string_view b, std::size_t limit, std::size_t& cells) {
+  const std::size_t length_gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+  if (length_gap > limit) return limit + 1;  // each extra character costs one edit at least
+  std::vector<std::size_t> previous(b.size() + 1);
+  std::vector<std::size_t> current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    std::size_t row_min = current[0];
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      row_min = std::min(row_min, current[j]);
+    }
+    cells += b.size();
+    if (row_min > limit) return limit + 1;
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+}  // namespace
+
+std::string nearest(std::string_view key, const std::vector<std::string>& candidates) {
+  // A hint is for typos in names people type; text longer than this gets none. This and the
+  // work budget keep a hostile scenario (thousands of long names) from costing seconds here:
+  // every key and candidate pair is otherwise key.size() x candidate.size() work.
+  constexpr std::size_t kMaxHintedLength = 64;
+  constexpr std::size_t kMaxCells = std::size_t{20} << 20;
+  if (key.size() > kMaxHintedLength) return {};
+  const std::size_t allowed = std::max<std::size_t>(2, key.size() / 3);
+  const std::string* best = nullptr;
+  std::size_t best_distance = allowed + 1;
+  std::size_t cells = 0;
+  for (const std::string& candidate : candidates) {
+    if (cells > kMaxCells) break;
+    // Ties go to the earlier candidate, so a later one must do strictly better.
+    const std::size_t limit = best == nullptr ? allowed : best_distance - 1;
+    if (best != nullptr && best_distance == 0) break;
+    const std::size_t distance = edit_distance_within(key, candidate, limit, cells);
+    if (distance <= limit) {
+      best = &candidate;
+      best_distance = distance;
+    }
+  }
+  return best != nullptr ? *best : std::string();
+}
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escape[8];
+          std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += escape;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + '"';
+}
+
+std::string json_number(double x) {
+  if (!std::isfinite(x)) return "null";
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+}  // namespace pzsim::text

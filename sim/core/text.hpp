@@ -1,0 +1,24 @@
+#pragma once
+// Small text helpers shared across modules: "did you mean" hints for misspelt names, and JSON
+// string and number literals for the summaries pzsim writes.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pzsim::text {
+
+// Levenshtein distance in bytes.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to key for "did you mean" hints, or "" when even the closest is
+// more than max(2, key.size() / 3) edits away. Ties go to the earlier candidate. Keys over 64
+// bytes get no hint, and the search stops after a fixed amount of work (hostile input).
+std::string nearest(std::string_view key, const std::vector<std::string>& candidates);
+
+// A JSON string literal: quotes, backslash and control characters escaped (\n, \r, \t by
+// name, others as \u00XX); every other byte, UTF-8 included, as it is.
+std::string json_string(std::string_view text);
+// A JSON number that reads back as the same double (%.17g), or null when x is not finite.
+std::string json_number(double x);
+
+}  // namespace pzsim::text

@@ -1,0 +1,59 @@
+// Tests of sim/core/text.hpp: edit distance and "did you mean" hints, JSON literals.
+#include "sim/core/text.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+using pzsim::text::edit_distance;
+using pzsim::text::json_number;
+using pzsim::text::json_string;
+using pzsim::text::nearest;
+
+TEST_CASE("edit_distance counts single-byte insertions, deletions and substitutions", "[core][text]") {
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(edit_distance("abc", "") == 3);
+  CHECK(edit_distance("same", "same") == 0);
+  CHECK(edit_distance("ab", "ba") == 2);  // a swap is two edits, not one
+}
+
+TEST_CASE("nearest suggests close candidates only", "[core][text]") {
+  const std::vector<std::string> candidates{"seed", "start", "months"};
+  CHECK(nearest("seeed", candidates) == "seed");
+  CHECK(nearest("zzz", candidates).empty());
+  CHECK(nearest("month", candidates) == "months");
+  CHECK(nearest("seed", {}).empty());
+  // Allowed distance: max(2, key.size() / 3); 3 edits from a 9-byte key is still a hint, 4 is not.
+  CHECK(nearest("zone_listx", {"zones_lst"}) == "zones_lst");
+  CHECK(nearest("abcdefghi", {"abcdefxyz"}) == "abcdefxyz");
+  CHECK(nearest("abcdefghi", {"abcdewxyz"}).empty());
+  // Ties go to the earlier candidate; an exact match wins over everything.
+  CHECK(nearest("cat", {"bat", "hat"}) == "bat");
+  CHECK(nearest("cat", {"bat", "cat"}) == "cat");
+  CHECK(nearest(std::string(65, 'a'), {std::string(65, 'a')}).empty());  // too long to hint
+}
+
+TEST_CASE("json_string escapes quotes, backslashes and control characters", "[core][text]") {
+  CHECK(json_string("") == "\"\"");
+  CHECK(json_string("plain text") == "\"plain text\"");
+  CHECK(json_string("say \"hi\"") == "\"say \\\"hi\\\"\"");
+  CHECK(json_string("C:\\path") == "\"C:\\\\path\"");
+  CHECK(json_string("a\nb\rc\td") == "\"a\\nb\\rc\\td\"");
+  CHECK(json_string(std::string("nul\0x", 5)) == "\"nul\\u0000x\"");
+  CHECK(json_string("\x01\x1f") == "\"\\u0001\\u001f\"");
+  CHECK(json_string("\x7f") == "\"\x7f\"");  // DEL needs no escape in JSON
+  // UTF-8 passes through byte for byte (no sign-extension into \uffXX).
+  CHECK(json_string("杭州 é") == "\"杭州 é\"");
+}
+
+TEST_CASE("json_number round-trips doubles and writes null for non-finite", "[core][text]") {
+  CHECK(json_number(0.1) == "0.10000000000000001");
+  CHECK(std::stod(json_number(1.0 / 3.0)) == 1.0 / 3.0);
+  CHECK(json_number(-2.0) == "-2");
+  CHECK(json_number(std::numeric_limits<double>::quiet_NaN()) == "null");
+  CHECK(json_number(std::numeric_limits<double>::infinity()) == "null");
+}
