@@ -231,6 +231,16 @@ std::string calibrated_yaml(const Calibration& cal, const Evaluator& evaluator, 
       set_path(overlay, parts, value);
     }
   }
+  // Says which parameters are estimated and by what, so `pzsim compare` can tell a calibrated
+  // scenario from one of priors (and so can anyone reading it).
+  {
+    yaml::Node note;
+    note.kind = yaml::Node::Kind::scalar;
+    std::string keys;
+    for (const auto& par : cal.parameters) keys += (keys.empty() ? "" : ", ") + par.key;
+    note.scalar = "pzsim calibrate " + summary.calibration + " (method of simulated moments): " + keys;
+    set_path(overlay, {"calibration"}, note);
+  }
   // Relative to DIR, so the folder can move with the project; absolute when that would climb
   // to the file system's root (DIR and the scenario share nothing but it).
   const std::filesystem::path absolute_base = std::filesystem::weakly_canonical(std::filesystem::absolute(cal.scenario));
@@ -443,7 +453,9 @@ CalibrationSummary run_calibration(const CalibrateRequest& request, const std::a
   const std::string yaml_text = calibrated_yaml(cal, evaluator, estimate, dir, summary);
   write_file(dir / "calibrated.yaml", yaml_text);
   const LoadedScenario reloaded = load_scenario(dir / "calibrated.yaml");
-  if (canonical_text(reloaded.scenario) != canonical_text(evaluator.scenario_at(estimate).scenario))
+  Scenario expected = evaluator.scenario_at(estimate).scenario;
+  expected.calibration = reloaded.scenario.calibration;  // the one field calibrated.yaml adds
+  if (reloaded.scenario.calibration.empty() || canonical_text(reloaded.scenario) != canonical_text(expected))
     throw std::runtime_error("calibrated.yaml does not reproduce the scenario at the estimate (a bug in writing it)");
   write_file(dir / "summary.txt", format_summary_text(summary));
   write_file(dir / "summary.json", format_summary_json(summary));

@@ -98,6 +98,7 @@ Comparison run_comparison(const CompareRequest& request, const std::atomic<bool>
       throw InputError(path + ": a scenario's file stem must not start with 'counterfactual-' (reserved for counterfactual runs)");
     plan.info.path = loaded.path;
     plan.info.description = loaded.scenario.description;
+    plan.info.calibration = loaded.scenario.calibration;
     plan.info.cities = count_cities(loaded.scenario);
     plan.info.sample_fraction = loaded.scenario.scale.sample_fraction;
     plan.info.start = loaded.scenario.run.start;

@@ -35,6 +35,7 @@ struct ScenarioInfo {
   std::string name;             // file stem
   std::string path;             // as given
   std::string description;      // the scenario's description
+  std::string calibration;      // the scenario's `calibration` (empty: uncalibrated priors)
   int zone_cities = 0;          // cities that are zones inside the run window
   std::string counterfactual;   // label of its counterfactual run
   CityCounts cities;

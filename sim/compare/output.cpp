@@ -18,6 +18,14 @@ namespace pzsim {
 
 namespace {
 
+// Calibrated when every compared scenario says which calibration estimated its parameters.
+bool all_calibrated(const Comparison& c) {
+  if (c.scenarios.empty()) return false;
+  for (const auto& s : c.scenarios)
+    if (s.calibration.empty()) return false;
+  return true;
+}
+
 std::string fmt(const char* format, double x) {
   char buf[64];
   std::snprintf(buf, sizeof buf, format, x);
@@ -116,7 +124,12 @@ std::string format_table(const Comparison& c) {
        std::to_string(counterfactual) + " counterfactual" + (counterfactual / std::max<std::size_t>(1, c.seeds.size()) < c.scenarios.size() ? ", shared" : "") +
        (leave_out ? ", " + std::to_string(leave_out) + " leave-one-batch-out" : "") + ")");
   line("  interval: " + interval_name(c.method) + " across seeds; '~0' marks an interval that contains 0");
-  line("  parameters: uncalibrated priors (docs/model.md): read effects as the model's mechanism, not estimates for China");
+  if (all_calibrated(c)) {
+    line("  parameters: calibrated, by " + c.scenarios.front().calibration);
+    line("    (the others are priors or set by hand; fit and misses: docs/validation.md): effects are the calibrated model's");
+  } else {
+    line("  parameters: uncalibrated priors (docs/model.md): read effects as the model's mechanism, not estimates for China");
+  }
   line("  units: national (sample totals / sample_fraction); effect = policy - counterfactual, mean over seeds [interval]");
   std::string scenario, estimand;
   for (const auto& r : c.rows) {
@@ -182,7 +195,7 @@ std::string format_json(const Comparison& c) {
   t += "  \"seeds\": [";
   for (std::size_t i = 0; i < c.seeds.size(); ++i) t += (i ? ", " : "") + std::to_string(c.seeds[i]);
   t += "],\n  \"interval\": " + json_string(interval_name(c.method)) + ",\n";
-  t += "  \"calibrated\": false,\n";
+  t += std::string("  \"calibrated\": ") + (all_calibrated(c) ? "true" : "false") + ",\n";
   const CityCounts first = c.scenarios.empty() ? CityCounts{} : c.scenarios.front().cities;
   t += "  \"cities\": {\"total\": " + std::to_string(first.total) + ", \"real\": " + std::to_string(first.real) +
        ", \"synthetic\": " + std::to_string(first.synthetic) + "},\n";
@@ -190,7 +203,7 @@ std::string format_json(const Comparison& c) {
   for (std::size_t i = 0; i < c.scenarios.size(); ++i) {
     const auto& s = c.scenarios[i];
     t += std::string(i ? ",\n    " : "\n    ") + "{\"name\": " + json_string(s.name) + ", \"path\": " + json_string(s.path) +
-         ", \"description\": " + json_string(s.description) + ", \"zone_cities\": " + std::to_string(s.zone_cities) +
+         ", \"description\": " + json_string(s.description) + ", \"calibration\": " + json_string(s.calibration) + ", \"zone_cities\": " + std::to_string(s.zone_cities) +
          ", \"counterfactual\": " + json_string(s.counterfactual) + ", \"cities\": {\"total\": " + std::to_string(s.cities.total) +
          ", \"real\": " + std::to_string(s.cities.real) + ", \"synthetic\": " + std::to_string(s.cities.synthetic) +
          "}, \"sample_fraction\": " + json_number(s.sample_fraction) + ", \"start\": " + json_string(s.start.str()) +

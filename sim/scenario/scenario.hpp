@@ -308,6 +308,7 @@ struct OutputsConfig {
 
 struct Scenario {
   std::string description;          // what this scenario is for
+  std::string calibration;          // the calibration that estimated some of its parameters (pzsim calibrate writes it); empty: priors and values set by hand only
   RunConfig run;                    // window and seed
   ScaleConfig scale;                // sample scaling
   CitiesConfig cities;              // places

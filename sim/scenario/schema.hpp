@@ -409,6 +409,9 @@ void describe(V& v, OutputsConfig& o) {
 template <class V>
 void describe(V& v, Scenario& s) {
   v.field("description", s.description, "what this scenario is for", Rule{});
+  v.field("calibration", s.calibration,
+          "which calibration estimated parameters of this scenario (written by pzsim calibrate; empty: priors and hand-set values only)",
+          Rule{});
   v.section("run", s.run, "simulation window and seed");
   v.section("scale", s.scale, "sample scaling");
   v.section("cities", s.cities, "places");

@@ -12,6 +12,7 @@
 
 #include "sim/calibrate/calibrate.hpp"
 #include "sim/calibrate/evaluate.hpp"
+#include "sim/compare/counterfactual.hpp"
 #include "sim/scenario/load.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -170,6 +171,8 @@ TEST_CASE("calibration: recovers known parameters from targets the model generat
   CHECK(calibrated.scenario.firms.birth_rate == summary.parameters[0].estimate);
   CHECK(calibrated.scenario.run.months == 60);
   CHECK(calibrated.scenario.firms.death_rate == summary.parameters[2].estimate);
+  // It says which calibration set which parameters (pzsim compare reads it).
+  for (const auto& p : summary.parameters) CHECK_THAT(calibrated.scenario.calibration, Catch::Matchers::Contains(p.key));
 
   // Run again in the same folder: every evaluation is replayed, nothing rerun, same result.
   const CalibrationSummary again = run_calibration(request, nullptr);
@@ -202,4 +205,31 @@ TEST_CASE("calibration: the historical calibration file is valid against its sce
   CHECK(evaluator.base_values()[0] == evaluator.base().scenario.destinations.front().outside_utility);
   CHECK(evaluator.base_values()[0] >= cal.parameters[0].lower);
   CHECK(evaluator.base_values()[0] <= cal.parameters[0].upper);
+}
+
+TEST_CASE("calibration: scenarios/calibrated.yaml is the historical scenario at an estimate inside the bounds", "[calibrate]") {
+  // The scenario library builds on scenarios/calibrated.yaml (scripts/make-calibrated): it must
+  // differ from historical.yaml in the calibrated parameters alone (and the note saying so),
+  // each inside its bounds and moved from the hand-set value it replaces.
+  ScratchDir dir;
+  const Calibration cal = load_calibration(PZSIM_SOURCE_DIR "/analysis/calibration/historical.yaml", kTargets);
+  Calibration shipped_cal = cal;
+  shipped_cal.scenario = PZSIM_SOURCE_DIR "/scenarios/calibrated.yaml";
+  const Evaluator from_historical(cal, dir.path() / "h", 1, nullptr);
+  const Evaluator from_shipped(shipped_cal, dir.path() / "c", 1, nullptr);
+  const std::vector<double> x = from_shipped.base_values();  // calibrated.yaml's value of each parameter
+  REQUIRE(x.size() == cal.parameters.size());
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    INFO(cal.parameters[j].key << " = " << x[j]);
+    REQUIRE(std::isfinite(x[j]));  // one value across a '*' list
+    CHECK(x[j] >= cal.parameters[j].lower);
+    CHECK(x[j] <= cal.parameters[j].upper);
+    CHECK(x[j] != from_historical.base_values()[j]);
+  }
+  const Scenario& shipped = from_shipped.base().scenario;
+  for (const auto& p : cal.parameters) CHECK_THAT(shipped.calibration, Catch::Matchers::Contains(p.key));
+  CHECK(from_historical.base().scenario.calibration.empty());
+  Scenario expected = from_historical.scenario_at(x).scenario;
+  expected.calibration = shipped.calibration;
+  CHECK(canonical_text(expected) == canonical_text(shipped));
 }

@@ -175,7 +175,7 @@ TEST_CASE("compare: the settings the counterfactual resets act only through zone
 TEST_CASE("compare: the four rollouts of the done-when check resolve to one counterfactual", "[compare]") {
   std::string first;
   // ... and the status-only run (strengths 0, tax rules off) shares it too.
-  for (const char* f : {"historical.yaml", "inland-first.yaml", "all-at-once-2016.yaml", "financial-only.yaml", "status-only.yaml"}) {
+  for (const char* f : {"calibrated.yaml", "inland-first.yaml", "all-at-once-2016.yaml", "financial-only.yaml", "status-only.yaml"}) {
     const LoadedScenario loaded = load_scenario(std::filesystem::path(PZSIM_SOURCE_DIR) / "scenarios" / f);
     const std::string text = canonical_text(counterfactual_of(loaded.scenario));
     INFO(f);
@@ -235,4 +235,22 @@ TEST_CASE("compare: seed lists", "[compare]") {
   CHECK(input_error_of([] { parse_seed_list("5-1"); }).find("backwards") != std::string::npos);
   CHECK(input_error_of([] { parse_seed_list("a"); }).find("not a seed") != std::string::npos);
   CHECK(input_error_of([] { parse_seed_list(""); }).find("not a seed") != std::string::npos);
+}
+
+TEST_CASE("compare: the parameters are reported as calibrated only when every scenario names its calibration", "[compare]") {
+  ScratchDir dir;
+  write_compare_scenarios(dir);
+  dir.write("calibrated.yaml", "extends: a.yaml\ncalibration: \"pzsim calibrate test.yaml: consumers.imitation\"\n");
+  CompareRequest request;
+  request.seeds = {1};
+  request.threads = 2;
+  request.scenario_paths = {(dir.path() / "calibrated.yaml").string()};
+  const Comparison calibrated = run_comparison(request, nullptr);
+  CHECK_THAT(format_json(calibrated), Catch::Matchers::Contains("\"calibrated\": true"));
+  CHECK_THAT(format_table(calibrated), Catch::Matchers::Contains("parameters: calibrated, by pzsim calibrate test.yaml"));
+  // With one uncalibrated scenario beside it, the comparison as a whole is not calibrated.
+  request.scenario_paths.push_back((dir.path() / "a.yaml").string());
+  const Comparison mixed = run_comparison(request, nullptr);
+  CHECK_THAT(format_json(mixed), Catch::Matchers::Contains("\"calibrated\": false"));
+  CHECK_THAT(format_table(mixed), Catch::Matchers::Contains("uncalibrated priors"));
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""End to end on the real rollout: `pzsim run scenarios/historical.yaml` and
-`scenarios/baseline.yaml` (its counterfactual) with the same seed. Every accounting identity
+"""End to end on the real rollout: `pzsim run scenarios/calibrated.yaml` (the calibrated
+historical scenario) and `scenarios/baseline.yaml` (its counterfactual) with the same seed. Every accounting identity
 must hold in every month of both files, and the zones must raise their cities' CBEC exports
 and CBEC exporters against the baseline. A status-only run (zones approved, every instrument
 at strength 0, tax rules off) must stay within 2% of the baseline's zone-city CBEC exports
@@ -84,7 +84,7 @@ def main():
         # zone tax rules off (zone status alone, which must do next to nothing).
         status_only = [f"zones.{k}.strength=0" for k in ("financial", "information", "administration", "enforcement")]
         status_only.append("zones.fiscal.tax_rules=false")
-        runs = {"historical": ("historical", []), "baseline": ("baseline", []), "status-only": ("historical", status_only)}
+        runs = {"historical": ("calibrated", []), "baseline": ("baseline", []), "status-only": ("calibrated", status_only)}
         for name, (scenario, overrides) in runs.items():
             out = os.path.join(tmp, f"{name}.h5")
             sets = [arg for o in overrides for arg in ("--set", o)]
