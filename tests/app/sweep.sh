@@ -68,7 +68,12 @@ cmp "$tmp/a/sweep.h5" "$tmp/b/sweep.h5" || fail "pzsim collect made a different 
 echo "collect: identical sweep.h5"
 
 # 4. A run that fails (its file name is taken by a folder): recorded, the others kept, exit 1.
-victim=$(find "$tmp/a/runs" -name '*.h5' | sort | head -1)
+# The victim is a policy run's file: a counterfactual file is shared by every point of its seed,
+# so it would fail four rows (file names are content hashes, so which file sorts first changes).
+victim_rel=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "role") r = i; if ($i == "run_file") f = i } }
+                      NR > 1 && $r == "policy" { print $f; exit }' "$tmp/a/manifest.csv")
+[ -n "$victim_rel" ] || fail "no policy run in manifest.csv"
+victim="$tmp/a/$victim_rel"
 name=$(basename "$victim")
 rm "$victim" && mkdir "$victim" && touch "$victim/blocker" || fail "cannot set up the failing run"
 "$PZSIM" sweep "$SMOKE" -o "$tmp/a" >"$tmp/f.out" 2>"$tmp/f.err"
