@@ -86,10 +86,12 @@ def fmt(x):
 
 def stability(main):
     rows = per_seed_rows(main)
-    seeds = main["seeds"]
+    order = sorted(range(len(main["seeds"])), key=lambda i: main["seeds"][i])  # halves by seed number
+    seeds = [main["seeds"][i] for i in order]
     half = len(seeds) // 2
     table, flagged, outliers = [], [], []
-    for rid, (row, values) in rows.items():
+    for rid, (row, unordered) in rows.items():
+        values = [unordered[i] for i in order]
         m, sd = mean_sd(values)
         half_width = 1.96 * sd / math.sqrt(len(values))
         rel = half_width / abs(m) if m != 0 else math.inf
@@ -127,10 +129,24 @@ def burn_in(main, long):
     return table, flagged
 
 
+def outlier_text(outliers):
+    """Grouped by seed, most rows first: a seed that stands apart on many rows at once is one
+    draw (say, one giant firm agent), not many independent surprises."""
+    if not outliers:
+        return ""
+    by_seed = {}
+    for rid, seed, z in outliers:
+        by_seed.setdefault(seed, []).append(f"{rid} {z:+.1f}")
+    groups = sorted(by_seed.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return ", from " + str(len(groups)) + " seed(s): " + "; ".join(
+        f"seed {seed} on {len(rows)} ({', '.join(rows)})" for seed, rows in groups)
+
+
 def render(main, long, months_main, months_long, note):
     table, split_flagged, outliers, half = stability(main)
     burn, burn_flagged = burn_in(main, long)
-    seeds = main["seeds"]
+    seeds = sorted(main["seeds"])
+    long_seeds = sorted(long["seeds"])
     lines = [BEGIN, ""]
     if note:
         lines += [f"_{note}_", ""]
@@ -139,10 +155,8 @@ def render(main, long, months_main, months_long, note):
         f"at every seed). Split half: seeds {seeds[0]}-{seeds[half - 1]} against {seeds[half]}-{seeds[-1]}, "
         f"Welch z; |z| > {Z_SPLIT} in **{len(split_flagged)} of {len(table)}** rows"
         + (f" ({', '.join(split_flagged)})" if split_flagged else "")
-        + f" (about {0.01 * len(table):.1f} expected by chance). Seeds standing more than {Z_OUTLIER} sd from "
-        f"the others on some row: **{len(outliers)}**"
-        + (" (" + "; ".join(f"{r} seed {s}, {z:+.1f} sd" for r, s, z in outliers) + ")" if outliers else "")
-        + ".",
+        + f" (about {0.01 * len(table):.1f} expected by chance). Rows on which one seed stands more than {Z_OUTLIER} sd "
+        f"from the other seeds (leave-one-out): **{len(outliers)}**" + outlier_text(outliers) + ".",
         "",
         "| row | unit | mean | sd over seeds | 95% half-width / mean | split-half z |",
         "|---|---|---:|---:|---:|---:|",
@@ -152,7 +166,7 @@ def render(main, long, months_main, months_long, note):
         lines.append(f"| {rid} | {unit} | {fmt(m)} | {fmt(sd)} | {rel:.1%} | {z:+.2f}{mark} |")
     lines += [
         "",
-        f"**Burn-in** ({months_main} months against {months_long}, seeds {long['seeds'][0]}-{long['seeds'][-1]}, "
+        f"**Burn-in** ({months_main} months against {months_long}, {len(long_seeds)} seeds {long_seeds[0]}-{long_seeds[-1]}, "
         f"{len(burn)} rows): the means differ beyond seed noise (|z| > {Z_SPLIT}) in **{len(burn_flagged)} of "
         f"{len(burn)}** rows" + (f" ({', '.join(burn_flagged)})" if burn_flagged else "") + ".",
         "",

@@ -42,7 +42,7 @@ std::string accepted_text(const EvidenceRow& row) {
 
 std::string within_text(const RowResult& r) {
   if (r.status != RowStatus::measured) return "-";
-  return std::string(r.within ? "yes" : "no") + (r.row->tuned.empty() ? "" : " (tuned)");
+  return std::string(r.within ? "yes" : "no") + (r.row->tuned.empty() ? "" : " (in sample)");
 }
 
 std::string model_text(const RowResult& r) {
@@ -67,7 +67,7 @@ void write_table(const EvidenceReport& report, std::ostream& out) {
       << (report.counterfactual_files.empty() ? ", no counterfactual" : ", with counterfactuals") << ". " << within << " of "
       << measured << " measured rows within tolerance; model value = mean over seeds [min, max].";
   if (tuned > 0)
-    out << " " << tuned << " measured row(s) are in sample, marked (tuned): parameters were set by hand to meet them ("
+    out << " " << tuned << " measured row(s) are in sample, marked (in sample): parameters were set by hand or estimated (pzsim calibrate) to meet them ("
         << tuned_within << " within); out of sample, " << within - tuned_within << " of " << measured - tuned << " within.";
   out << "\n\n";
   out << "| id | target | unit | period | model | accepted | within | source |\n";
@@ -91,7 +91,7 @@ void write_table(const EvidenceReport& report, std::ostream& out) {
       if (!r.detail.empty()) out << " Seed " << report.seeds.front() << ": " << r.detail << ".";
     }
     if (!row.note.empty()) out << " Note: " << row.note;
-    if (!row.tuned.empty()) out << " Tuned (in sample): " << row.tuned;
+    if (!row.tuned.empty()) out << " In sample: " << row.tuned;
     out << "\n";
   }
 }

@@ -64,7 +64,8 @@ with tempfile.TemporaryDirectory() as tmp:
     check("3 evidence rows measured" in text, "rows measured at every seed are counted (the unmeasured one left out)")
     check("|z| > 2.58 in **1 of 3** rows (shifted)" in text, "only the shifted row fails the split half")
     check("steady" in lines and "**!**" not in lines.get("steady", "**!**").split("|")[6], "the steady row passes the split half")
-    check("outlying seed 7" in text, "the outlying seed is named")
+    check("seed 7 on 1 (outlying" in text, "the outlying seed is named, grouped by seed")
+    check("10 seeds 1-10" in text, "the burn-in seeds are counted and sorted")
     check("**1 of 3** rows (shifted)." in text, "only the row the burn-in moved is flagged")
 
     # Bad input: not an evidence report, missing markers.

@@ -401,8 +401,8 @@ def main():
         # In-sample rows (tuned:) are marked and counted apart from the out-of-sample ones.
         zone_line = next((l for l in r.stdout.splitlines() if l.startswith("| zone_share_now |")), "")
         cbec_line = next((l for l in r.stdout.splitlines() if l.startswith("| cbec_cny_per_year |")), "")
-        check("(tuned)" in zone_line and "(tuned)" not in cbec_line, f"tuned rows marked: {zone_line} / {cbec_line}")
-        check("1 measured row(s) are in sample" in r.stdout and "Tuned (in sample): a test parameter" in r.stdout,
+        check("(in sample)" in zone_line and "(in sample)" not in cbec_line, f"tuned rows marked: {zone_line} / {cbec_line}")
+        check("1 measured row(s) are in sample" in r.stdout and "In sample: a test parameter" in r.stdout,
               "the table counts and explains in-sample rows")
         check(rows["zone_share_now"]["tuned"] == "a test parameter" and rows["cbec_cny_per_year"]["tuned"] is None,
               "json: tuned is the text or null")

@@ -40,6 +40,7 @@ inline constexpr double kFx = 6.5;                              // CNY per USD, 
 inline std::string rule_scenario_text(const std::string& timeline = "[]") {
   return R"(
 description: "rule unit tests"
+calibration: ""
 run: {start: 2015-01, months: 72, seed: 7, burn_in_months: 0}
 scale: {sample_fraction: 0.01}
 cities:
