@@ -19,6 +19,7 @@
 #include "sim/core/error.hpp"
 #include "sim/compare/compare.hpp"
 #include "sim/evidence/evidence.hpp"
+#include "sim/io/outputs_markdown.hpp"
 #include "sim/estimators/did_report.hpp"
 #include "sim/model/simulation.hpp"
 #include "sim/report/report.hpp"
@@ -340,6 +341,9 @@ static int run_main(int argc, char** argv) {
   collect->add_option("dir", collect_dir, "Sweep folder written by pzsim sweep -o DIR")->required();
 
   CLI::App* schema = app.add_subcommand("schema", "Print the scenario schema reference (Markdown)");
+  bool outputs_markdown_page = false;
+  CLI::App* outputs_cmd = app.add_subcommand("outputs", "Print the output variables of a run file (tab-separated), or with --markdown the data dictionary docs/outputs.md");
+  outputs_cmd->add_flag("--markdown", outputs_markdown_page, "The whole data dictionary as Markdown (docs/outputs.md is exactly this)");
 
   evidence::EvidenceOptions evidence_opts;
   evidence_opts.targets = PZSIM_SOURCE_DIR "/analysis/evidence.yaml";
@@ -430,6 +434,10 @@ static int run_main(int argc, char** argv) {
     }
     if (schema->parsed()) {
       std::fputs(schema_markdown().c_str(), stdout);
+      return 0;
+    }
+    if (outputs_cmd->parsed()) {
+      std::fputs((outputs_markdown_page ? outputs_markdown() : outputs_table()).c_str(), stdout);
       return 0;
     }
   } catch (const InputError& e) {

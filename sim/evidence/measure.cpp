@@ -195,8 +195,9 @@ OperandValue evaluate_variable(const Operand& op, RunCache& run, RunCache& polic
   }
   if (!op.currency.empty()) {
     const std::string from = op.currency == "CNY" ? "USD" : "CNY";
-    if (a.units != from)
-      throw InputError("currency: " + op.currency + " converts " + from + " amounts; '" + op.variable + "' is in " + a.units);
+    if (a.currency != from)
+      throw InputError("currency: " + op.currency + " converts " + from + " amounts; '" + op.variable + "' is in " +
+                       (a.currency.empty() ? "units " + a.units : a.currency));
   }
   const double scale = op.national ? 1.0 / run.sample_fraction() : 1.0;
 

@@ -5,6 +5,7 @@
 #include <hdf5_hl.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 #include <stdexcept>
 
@@ -89,7 +90,7 @@ struct NcWriter::State {
     write_number_attribute(dimension.scale.id(), "_Netcdf4Dimid", static_cast<std::int32_t>(dimensions.size()),
                            location);
     write_string_attribute(dimension.scale.id(), "long_name", long_name, location);
-    write_string_attribute(dimension.scale.id(), "units", units.empty() ? "1" : units, location);
+    if (!units.empty()) write_string_attribute(dimension.scale.id(), "units", units, location);
     dimensions.push_back(std::move(dimension));
     return dimensions.back();
   }
@@ -251,7 +252,7 @@ void NcWriter::define_dimension(std::string_view name, const std::vector<std::st
   Layout layout;
   layout.extents = {labels.size()};
   layout.type = ValueType::str;
-  DimensionInfo& dimension = state.add_dimension(name, layout, "1", long_name);
+  DimensionInfo& dimension = state.add_dimension(name, layout, "", long_name);
   const std::string location = state.where("dimension", name);
   const Datatype type = utf8_string_type(location);
   const auto pointers = c_strings(labels);
@@ -270,6 +271,42 @@ void NcWriter::define_dimension(std::string_view name, const std::vector<double>
   const std::string location = state.where("dimension", name);
   check(H5Dwrite(dimension.scale.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write",
         location);
+}
+
+void NcWriter::define_dimension(std::string_view name, std::size_t length) {
+  State& state = open_state();
+  const QuietErrors quiet;
+  state.require_new_name(name, "dimension");
+  if (length == 0) throw std::invalid_argument("dimension " + in_quotes(name) + " needs a length of at least 1");
+  const std::string location = state.where("dimension", name);
+  Layout layout;
+  layout.extents = {length};
+  layout.type = ValueType::f64;
+  DimensionInfo dimension;
+  dimension.name = std::string(name);
+  dimension.length = length;
+  dimension.scale = create_dataset(state.file.id(), name, layout, state.deflate_level, location);
+  // The NAME netCDF-4 gives a dimension without a variable: netCDF-C, h5netcdf and xarray
+  // then show the dimension and hide the dataset (which holds no values).
+  char scale_name[96];
+  std::snprintf(scale_name, sizeof scale_name, "This is a netCDF dimension but not a netCDF variable.%10zu", length);
+  check(H5DSset_scale(dimension.scale.id(), scale_name), "mark as dimension scale", location);
+  write_number_attribute(dimension.scale.id(), "_Netcdf4Dimid", static_cast<std::int32_t>(state.dimensions.size()),
+                         location);
+  state.dimensions.push_back(std::move(dimension));
+}
+
+void NcWriter::set_variable_attribute(std::string_view variable, std::string_view name, std::string_view value) {
+  State& state = open_state();
+  const QuietErrors quiet;
+  require_attribute_name(name);
+  if (VariableInfo* target = state.find_variable(variable)) {
+    write_string_attribute(target->dataset.id(), name, value, state.where("variable", variable));
+  } else if (DimensionInfo* dimension = state.find_dimension(variable)) {
+    write_string_attribute(dimension->scale.id(), name, value, state.where("dimension", variable));
+  } else {
+    throw std::invalid_argument("no variable " + in_quotes(variable) + " defined in " + state.path_text);
+  }
 }
 
 void NcWriter::define_unlimited_dimension(std::string_view name, std::string_view units, std::string_view calendar,
@@ -330,6 +367,15 @@ void NcWriter::define_variable(const VariableSpec& spec) {
                                     in_quotes(dim) + ", which the variable does not have");
   }
 
+  for (const auto& attribute : spec.attributes) {
+    const std::string& name = attribute.first;
+    require_attribute_name(name);
+    if (name == "long_name" || name == "units" || name == "description" || name == "coordinates" || name == "flag_values")
+      throw std::invalid_argument(location + ": attribute " + in_quotes(name) + " has its own VariableSpec member");
+  }
+  if (!spec.flag_values.empty() && spec.type == ValueType::str)
+    throw std::invalid_argument(location + ": a string variable cannot have flag_values");
+
   variable.dataset = create_dataset(state.file.id(), spec.name, layout, state.deflate_level, location);
   const hid_t dataset = variable.dataset.id();
   for (std::size_t axis = 0; axis < variable.dimension_ids.size(); ++axis)
@@ -343,13 +389,20 @@ void NcWriter::define_variable(const VariableSpec& spec) {
     write_int32_array_attribute(dataset, "_Netcdf4Coordinates", dimension_ids, location);
   }
   write_string_attribute(dataset, "long_name", spec.long_name, location);
-  write_string_attribute(dataset, "units", spec.units.empty() ? "1" : spec.units, location);
+  if (!spec.units.empty()) write_string_attribute(dataset, "units", spec.units, location);
   if (!spec.description.empty()) write_string_attribute(dataset, "description", spec.description, location);
-  if (!spec.flow.empty()) write_string_attribute(dataset, "flow", spec.flow, location);
   if (!spec.coordinates.empty()) {
     std::string joined;
     for (const auto& coordinate : spec.coordinates) joined += (joined.empty() ? "" : " ") + coordinate;
     write_string_attribute(dataset, "coordinates", joined, location);
+  }
+  for (const auto& [name, value] : spec.attributes) write_string_attribute(dataset, name, value, location);
+  if (!spec.flag_values.empty()) {
+    const hsize_t count = spec.flag_values.size();
+    const Dataspace space(check(H5Screate_simple(1, &count, nullptr), "make a dataspace for", location));
+    // Stored in the variable's own type, as CF asks of flag_values.
+    write_attribute(dataset, "flag_values", numeric_file_type(spec.type), H5T_NATIVE_INT64, space, spec.flag_values.data(),
+                    location);
   }
   state.variables.push_back(std::move(variable));
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sim/io/h5_types.hpp"
@@ -31,11 +32,16 @@ struct VariableSpec {
   // Dimension names; if the first is the unlimited dim ("time"), the variable grows one slice per append.
   std::vector<std::string> dims{};
   ValueType type = ValueType::f64;
-  std::string units{};                     // attribute "units"; "1" when empty (dimensionless)
+  std::string units{};                     // attribute "units" (a UDUNITS string, "1" for counts and
+                                           // shares); omitted when empty: strings, flags, bounds (CF)
   std::string long_name{};                 // attribute "long_name"; required
   std::string description{};               // optional attribute "description" (omitted if empty)
-  std::string flow{};                      // optional attribute "flow", e.g. "monthly" (omitted if empty)
   std::vector<std::string> coordinates{};  // optional; attribute "coordinates", space-joined (CF auxiliary coordinates)
+  // Further string attributes, written in this order after the ones above (CF cell_methods,
+  // standard_name, flag_meanings, ...). The names above and netCDF's reserved ones are refused.
+  std::vector<std::pair<std::string, std::string>> attributes{};
+  // CF flag_values, stored as a 1-D attribute of the variable's own type (omitted if empty).
+  std::vector<std::int64_t> flag_values{};
 };
 
 // Writes one netCDF-4 file. Define dimensions first, then variables (a variable's
@@ -74,7 +80,7 @@ class NcWriter {
   }
 
   // A fixed-size dimension (at least one entry) with a coordinate variable of the same name.
-  // Label coordinates are strings and carry units "1".
+  // Label coordinates are strings and carry no units (CF: units are for quantities).
   void define_dimension(std::string_view name, const std::vector<std::string>& labels, std::string_view long_name);
   void define_dimension(std::string_view name, const std::vector<double>& values, std::string_view units,
                         std::string_view long_name);
@@ -82,6 +88,12 @@ class NcWriter {
   // E.g. units "days since 1970-01-01", calendar "standard".
   void define_unlimited_dimension(std::string_view name, std::string_view units, std::string_view calendar,
                                   std::string_view long_name);
+  // A fixed-size dimension without a coordinate variable (netCDF-4's "dimension but not a
+  // variable"), e.g. the two ends of each cell of a CF bounds variable.
+  void define_dimension(std::string_view name, std::size_t length);
+  // A string attribute of a defined variable or dimension coordinate (e.g. the time
+  // coordinate's standard_name, axis and bounds); setting a name again replaces the value.
+  void set_variable_attribute(std::string_view variable, std::string_view name, std::string_view value);
   // A data variable or auxiliary coordinate. Its dims must be defined; the unlimited dim may
   // only come first; the variables named in spec.coordinates must be defined and use a
   // subset of spec.dims.

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -15,10 +16,6 @@
 
 namespace pzsim {
 
-namespace {
-
-// Days from 1970-01-01 to the first day of a month (proleptic Gregorian), so xarray
-// decodes `time` into datetime64 with units "days since 1970-01-01".
 double days_since_epoch(Month m) {
   int y = m.year();
   const unsigned mo = static_cast<unsigned>(m.month());
@@ -30,6 +27,8 @@ double days_since_epoch(Month m) {
   return static_cast<double>(era * 146097 + static_cast<int>(doe) - 719468);
 }
 
+namespace {
+
 std::vector<std::string> coordinates_for(const std::vector<std::string>& dims) {
   std::vector<std::string> coords = {"month"};
   for (const auto& d : dims)
@@ -38,6 +37,17 @@ std::vector<std::string> coordinates_for(const std::vector<std::string>& dims) {
       break;
     }
   return coords;
+}
+
+// CF flags: values 0, 1, ... with one blank-free word each.
+void set_flags(h5::VariableSpec& spec, const std::vector<std::string>& meanings) {
+  if (meanings.empty()) return;
+  std::string joined;
+  for (std::size_t i = 0; i < meanings.size(); ++i) {
+    spec.flag_values.push_back(static_cast<std::int64_t>(i));
+    joined += (i ? " " : "") + meanings[i];
+  }
+  spec.attributes.emplace_back("flag_meanings", joined);
 }
 
 }  // namespace
@@ -146,27 +156,38 @@ ResultFile::ResultFile(std::filesystem::path final_path, bool force, const World
   }
   for (const auto& d : sc.destinations) destinations.push_back(d.name);
   for (const auto& s : sc.sectors) sectors.push_back(s.name);
-  w.define_unlimited_dimension("time", "days since 1970-01-01", "standard", "first day of the simulated month");
-  w.define_dimension("city", cities, "city");
-  w.define_dimension("sector", sectors, "product category");
-  w.define_dimension("destination", destinations, "overseas market");
+  // CF time: month starts, with each month's bounds (its first day and the next month's), so
+  // flows can say `cell_methods: "time: sum"` over the whole month.
+  w.define_unlimited_dimension("time", "days since 1970-01-01", "standard", dimension_long_name("time"));
+  w.set_variable_attribute("time", "standard_name", "time");
+  w.set_variable_attribute("time", "axis", "T");
+  w.set_variable_attribute("time", "bounds", "time_bnds");
+  w.define_dimension("city", cities, dimension_long_name("city"));
+  w.define_dimension("sector", sectors, dimension_long_name("sector"));
+  w.define_dimension("destination", destinations, dimension_long_name("destination"));
   w.define_dimension("channel", std::vector<std::string>(kChannelNames.begin(), kChannelNames.end()),
-                     "real channel the goods travel by");
+                     dimension_long_name("channel"));
   w.define_dimension("customs_code", std::vector<std::string>(kCustomsCodeNames.begin(), kCustomsCodeNames.end()),
-                     "declared customs code");
-  w.define_dimension("instrument", std::vector<std::string>(kInstrumentNames.begin(), kInstrumentNames.end()), "zone instrument");
+                     dimension_long_name("customs_code"));
+  w.define_dimension("instrument", std::vector<std::string>(kInstrumentNames.begin(), kInstrumentNames.end()),
+                     dimension_long_name("instrument"));
   const std::vector<std::string> accounts(kAccountSectorNames.begin(), kAccountSectorNames.end());
-  w.define_dimension("payer", accounts, "paying account sector");
-  w.define_dimension("payee", accounts, "receiving account sector");
+  w.define_dimension("payer", accounts, dimension_long_name("payer"));
+  w.define_dimension("payee", accounts, dimension_long_name("payee"));
+  w.define_dimension("nv", 2);  // the two ends of a time cell
 
-  w.define_variable({"month", {"time"}, h5::ValueType::str, "1", "calendar month YYYY-MM", "", "", {}});
-  w.define_variable({"province", {"city"}, h5::ValueType::str, "1", "province", "", "", {}});
-  w.define_variable({"macro_region", {"city"}, h5::ValueType::str, "1", "NBS macro-region", "", "", {}});
-  w.define_variable({"coastal", {"city"}, h5::ValueType::u8, "1", "coastal city (1) or inland (0)", "", "", {}});
+  w.define_variable({.name = "time_bnds", .dims = {"time", "nv"}, .long_name = "first day of the month and of the next month"});
+  for (const auto& c : coordinate_catalog()) {
+    h5::VariableSpec spec;
+    spec.name = c.name;
+    spec.dims = {c.dim};
+    spec.type = c.flag_meanings.empty() ? h5::ValueType::str : h5::ValueType::u8;
+    spec.long_name = c.long_name;
+    set_flags(spec, c.flag_meanings);
+    w.define_variable(spec);
+  }
   w.write("province", provinces);
   w.write("macro_region", regions);
-  w.define_variable({"synthetic", {"city"}, h5::ValueType::u8, "1",
-                     "generated city or one with a drawn attribute (1), all attributes from the scenario (0)", "", "", {}});
   w.write("coastal", std::span<const std::uint8_t>(coastal));
   w.write("synthetic", std::span<const std::uint8_t>(synthetic));
 
@@ -178,9 +199,11 @@ ResultFile::ResultFile(std::filesystem::path final_path, bool force, const World
     spec.type = v.type == OutputType::f64 ? h5::ValueType::f64 : (v.type == OutputType::i64 ? h5::ValueType::i64 : h5::ValueType::u8);
     spec.units = v.units;
     spec.long_name = v.long_name;
-    spec.description = v.description;
-    spec.flow = v.monthly_flow ? "monthly" : "";
+    spec.description = v.sample_units ? v.description + " " + kSampleUnitsNote : v.description;
     spec.coordinates = coordinates_for(spec.dims);
+    if (!v.cell_methods.empty()) spec.attributes.emplace_back("cell_methods", v.cell_methods);
+    if (!v.currency.empty()) spec.attributes.emplace_back("currency", v.currency);
+    set_flags(spec, v.flag_meanings);
     w.define_variable(spec);
   }
 }
@@ -196,6 +219,7 @@ void ResultFile::append_month(const World& world, const State& state, const Mont
   h5::NcWriter& w = *writer_;
   const Month month = world.clock.at(state.step);
   w.append_time(days_since_epoch(month));
+  w.append("time_bnds", std::array<double, 2>{days_since_epoch(month), days_since_epoch(month + 1)});
   w.append("month", month.str());
   for (const auto& v : output_catalog()) {
     switch (v.type) {

@@ -23,6 +23,36 @@ struct RunMetadata {
   std::vector<std::pair<std::string, std::string>> attributes{};  // extra root string attributes (sweeps)
 };
 
+// The run file's layout besides output_catalog(), declared once: the writer defines the file
+// from these lists and docs/outputs.md (pzsim outputs --markdown) documents them.
+struct DimensionDoc {
+  std::string name;
+  std::string long_name;  // the coordinate variable's long_name
+  std::string size;       // how long it is (docs)
+  std::string values;     // what its coordinate holds (docs)
+};
+const std::vector<DimensionDoc>& dimension_catalog();
+const std::string& dimension_long_name(const std::string& name);
+
+// An auxiliary coordinate (a string, or a uint8 flag with CF flag_meanings).
+struct CoordinateVariable {
+  std::string name;
+  std::string dim;
+  std::string long_name;
+  std::string meaning;                     // docs
+  std::vector<std::string> flag_meanings;  // flags: meaning of 0, 1; empty for strings
+};
+const std::vector<CoordinateVariable>& coordinate_catalog();
+
+// A root attribute of the run file.
+struct RootAttribute {
+  std::string name;   // "sweep_point, override_<key>" for the sweep-only pair
+  std::string type;   // as stored: string, float64, int64, uint64
+  std::string meaning;
+  bool always = true;  // false: only in some files (pzsim sweep's)
+};
+const std::vector<RootAttribute>& root_attribute_catalog();
+
 class ResultFile {
  public:
   // Refuses an existing final file unless `force` (InputError); an unwritable folder is an
@@ -73,6 +103,10 @@ std::string describe_size(std::uintmax_t bytes);
 
 // Rough bytes the output file of a run will take (for the up-front disk check).
 std::uintmax_t estimate_output_bytes(const World& world);
+
+// Days from 1970-01-01 to the first day of a month (proleptic Gregorian): the `time`
+// coordinate and its bounds (units "days since 1970-01-01", which xarray decodes to datetime64).
+double days_since_epoch(Month month);
 
 // UTC now as ISO 8601.
 std::string utc_now_iso8601();

@@ -58,9 +58,15 @@ RunArray RunFile::read(const std::string& variable) const {
   for (const hsize_t extent : h5::shape_of(dataset.id())) array.shape.push_back(static_cast<std::size_t>(extent));
   array.dims = h5::dimension_names(dataset.id());
   array.values = h5::read_dataset<double>(dataset.id());
-  array.units = h5::has_attribute(dataset.id(), "units") ? h5::read_attribute<std::string>(dataset.id(), "units") : "1";
-  array.monthly_flow =
-      h5::has_attribute(dataset.id(), "flow") && h5::read_attribute<std::string>(dataset.id(), "flow") == "monthly";
+  const auto text = [&](const char* name) {
+    return h5::has_attribute(dataset.id(), name) ? h5::read_attribute<std::string>(dataset.id(), name) : std::string();
+  };
+  array.units = h5::has_attribute(dataset.id(), "units") ? text("units") : "1";
+  // CF files say `currency`; files written before the CF attributes had the currency as units.
+  array.currency = text("currency");
+  if (array.currency.empty() && (array.units == "USD" || array.units == "CNY")) array.currency = array.units;
+  // CF: cell_methods "time: sum"; before the CF attributes, `flow: monthly`.
+  array.monthly_flow = text("cell_methods").starts_with("time: sum") || text("flow") == "monthly";
   return array;
 }
 

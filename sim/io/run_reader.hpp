@@ -17,9 +17,11 @@ struct RunArray {
   std::vector<std::string> dims;     // e.g. {"time","city","sector","channel"}
   std::vector<std::size_t> shape;    // one extent per dim
   std::vector<double> values;        // row-major (last dim fastest), converted to double
-  std::string units;                 // the variable's `units` attribute ("1" if dimensionless)
-  bool monthly_flow = false;         // `flow: monthly`: an amount during the month (sum over time);
-                                     // otherwise a stock, rate or monthly mean (never sum over time)
+  std::string units;                 // the variable's `units` attribute ("1" if it has none)
+  std::string currency;              // money: "USD" or "CNY" (`currency`, or older files' units); else ""
+  bool monthly_flow = false;         // `cell_methods: "time: sum"` (older files: `flow: monthly`): an
+                                     // amount during the month (sum over time); otherwise a stock,
+                                     // rate or monthly mean (never sum over time)
 
   std::size_t size() const { return values.size(); }
   // Position of a dimension in `dims`; InputError if the variable has no such dimension.

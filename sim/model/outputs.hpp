@@ -74,19 +74,37 @@ struct MonthOutputs {
 
 enum class OutputType { f64, i64, u8 };
 
-// One output variable: how to name, describe and read it.
+// How a monthly value relates to its month (CF cell_methods along time).
+enum class OutputKind {
+  flow,          // an amount during the month: sum over time for a period (cell_methods "time: sum")
+  stock,         // a level at the end of the month (or a rate, price or status): never sum over time
+  monthly_mean,  // a mean over the month's sales (cell_methods "time: mean"): never sum over time
+};
+
+// One output variable: how to name, describe and read it. Units follow CF-1.8: `units` is a
+// UDUNITS string ("1" for counts, shares and money, "day"); money says its currency in
+// `currency` (ISO 4217), since UDUNITS has no currencies.
 struct OutputVariable {
   std::string name;
   std::vector<std::string> dims;    // without the leading time dimension
   OutputType type = OutputType::f64;
-  std::string units;
+  std::string units;                // UDUNITS; empty for flags (no units attribute)
+  std::string currency;             // "USD", "CNY", "CNY/USD" (CNY per USD) or empty
   std::string long_name;
-  std::string description;          // how it is computed
-  bool monthly_flow = false;        // a flow during the month (vs a stock at its end)
+  std::string description;          // how it is computed (Markdown code spans allowed)
+  OutputKind kind = OutputKind::stock;
+  bool sample_units = false;        // counts and amounts in sample units: divide by sample_fraction
+  std::string section;              // heading it is listed under in docs/outputs.md
+  std::string cell_methods;         // CF cell_methods (from kind, with the mean's weights); empty for stocks
+  std::vector<std::string> flag_meanings;  // flags: meaning of the values 0, 1, ... (CF flag_meanings)
   std::function<std::span<const double>(const MonthOutputs&)> f64;
   std::function<std::span<const std::int64_t>(const MonthOutputs&)> i64;
   std::function<std::span<const std::uint8_t>(const MonthOutputs&)> u8;
 };
+
+// The sentence the file's description attribute adds to variables in sample units.
+inline constexpr const char* kSampleUnitsNote =
+    "In sample units: divide by the root attribute sample_fraction for national totals.";
 
 const std::vector<OutputVariable>& output_catalog();
 

@@ -174,7 +174,10 @@ SaltelliOutputs read_saltelli_outputs(const std::filesystem::path& sweep_h5, con
                      std::to_string(out.base_samples) + " base samples and " + std::to_string(out.factors.size()) +
                      " factors has " + std::to_string(points));
   check_saltelli_blocks(root, where, out.factors, out.base_samples);
-  out.units = h5::has_attribute(dataset.id(), "units") ? h5::read_attribute<std::string>(dataset.id(), "units") : "1";
+  // Money: its currency (CF units are "1" with a `currency` attribute); otherwise the units.
+  out.units = h5::has_attribute(dataset.id(), "currency") ? h5::read_attribute<std::string>(dataset.id(), "currency")
+              : h5::has_attribute(dataset.id(), "units")  ? h5::read_attribute<std::string>(dataset.id(), "units")
+                                                          : "1";
 
   const std::vector<int> years = years_of_time(root, where);
   if (years.size() != shape[time_axis])

@@ -11,6 +11,7 @@
 #include "pzsim/version.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
+#include "sim/io/result_file.hpp"
 #include "sim/io/run_reader.hpp"
 #include "sim/model/outputs.hpp"
 #include "sim/sweep/sweep.hpp"
@@ -111,8 +112,8 @@ std::vector<std::uint8_t> zone_cities(const RunFile& run) {
 }  // namespace
 
 bool is_additive(const std::string& variable) {
-  const std::string& units = catalog_entry(variable).units;
-  return !(units == "1" || units == "day" || units.find('/') != std::string::npos || units.find(" per ") != std::string::npos);
+  // Amounts and counts in sample units add up over cities; prices, rates, days, levels and flags do not.
+  return catalog_entry(variable).sample_units;
 }
 
 CollectOutcome collect_sweep(const std::filesystem::path& dir, const std::function<void(const std::string&)>& log) {
@@ -250,9 +251,22 @@ CollectOutcome collect_sweep(const std::filesystem::path& dir, const std::functi
     for (auto s : spec.seeds) seed_values.push_back(static_cast<double>(s));
     w.define_dimension("seed", seed_values, "1", "replication seed (the same seeds at every point: common random numbers)");
     w.define_dimension("time", time, "days since 1970-01-01", "first day of the simulated month");
+    // CF time, as in the run files: calendar, standard_name and each month's bounds.
+    w.set_variable_attribute("time", "calendar", "standard");
+    w.set_variable_attribute("time", "standard_name", "time");
+    w.set_variable_attribute("time", "axis", "T");
+    w.set_variable_attribute("time", "bounds", "time_bnds");
+    w.define_dimension("nv", 2);
     if (spec.aggregate.front() == "city") w.define_dimension("city", cities, "city");
     else w.define_dimension("aggregate", spec.aggregate, "group of cities (nation, zone cities, other cities)");
-    w.define_variable({"month", {"time"}, h5::ValueType::str, "1", "calendar month YYYY-MM", "", "", {}});
+    w.define_variable({.name = "time_bnds", .dims = {"time", "nv"}, .long_name = "first day of the month and of the next month"});
+    std::vector<double> bounds;
+    for (const auto& label : months) {
+      const Month m = Month::parse(label).value();
+      bounds.insert(bounds.end(), {days_since_epoch(m), days_since_epoch(m + 1)});
+    }
+    w.write("time_bnds", bounds);
+    w.define_variable({.name = "month", .dims = {"time"}, .type = h5::ValueType::str, .long_name = "calendar month YYYY-MM"});
     w.write("month", months);
     if (design.kind != DesignKind::grid)
       for (std::size_t j = 0; j < design.factors.size(); ++j) {
@@ -260,8 +274,11 @@ CollectOutcome collect_sweep(const std::filesystem::path& dir, const std::functi
         std::vector<std::string> texts;
         for (const auto& p : points) texts.push_back(p[j]);
         const auto values = numbers(texts);
-        w.define_variable({f.key, {"point"}, values ? h5::ValueType::f64 : h5::ValueType::str, "1", "sweep factor " + f.key,
-                           "", "", {}});
+        w.define_variable({.name = f.key,
+                           .dims = {"point"},
+                           .type = values ? h5::ValueType::f64 : h5::ValueType::str,
+                           .units = values ? "1" : "",
+                           .long_name = "sweep factor " + f.key});
         if (values) w.write(f.key, std::span<const double>(*values));
         else w.write(f.key, texts);
         factor_coordinates.push_back(f.key);
@@ -277,18 +294,28 @@ CollectOutcome collect_sweep(const std::filesystem::path& dir, const std::functi
     const char* suffix[] = {"", "_counterfactual"};
     for (std::size_t role = 0; role < nrole; ++role) {
       const std::string name = std::string("status") + suffix[role];
-      w.define_variable({name, run_dims, h5::ValueType::u8, "1",
-                         std::string("run complete (1) or missing/failed (0)") + (role ? ", counterfactual runs" : ""), "", "",
-                         factor_coordinates});
+      w.define_variable({.name = name,
+                         .dims = run_dims,
+                         .type = h5::ValueType::u8,
+                         .long_name = std::string("run complete (1) or missing/failed (0)") + (role ? ", counterfactual runs" : ""),
+                         .coordinates = factor_coordinates,
+                         .attributes = {{"flag_meanings", "missing_or_failed complete"}},
+                         .flag_values = {0, 1}});
       w.write(name, std::span<const std::uint8_t>(status[role]));
       for (std::size_t v = 0; v < spec.variables.size(); ++v) {
         const OutputVariable& entry = catalog_entry(spec.variables[v]);
         const bool additive = is_additive(entry.name);
-        w.define_variable({entry.name + suffix[role], value_dims, h5::ValueType::f64, entry.units,
-                           entry.long_name + (role ? " (counterfactual: the point with its zones removed)" : ""),
-                           additive ? "Sum over the group's cities (and other dimensions), national units (divided by sample_fraction)."
+        h5::VariableSpec collected{
+            .name = entry.name + suffix[role],
+            .dims = value_dims,
+            .units = entry.units.empty() ? "1" : entry.units,  // a flag's mean over cities is a share
+            .long_name = entry.long_name + (role ? " (counterfactual: the point with its zones removed)" : ""),
+            .description = additive ? "Sum over the group's cities (and other dimensions), national units (divided by sample_fraction)."
                                     : "Mean over the group's cities (and other dimensions).",
-                           entry.monthly_flow ? "monthly" : "", coords});
+            .coordinates = coords};
+        if (!entry.cell_methods.empty()) collected.attributes.emplace_back("cell_methods", entry.cell_methods);
+        if (!entry.currency.empty()) collected.attributes.emplace_back("currency", entry.currency);
+        w.define_variable(collected);
         w.write(entry.name + suffix[role], std::span<const double>(data[role][v]));
       }
     }

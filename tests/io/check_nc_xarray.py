@@ -7,7 +7,7 @@ the environment variable PZSIM_NC_FIXTURE (e.g. h5_fixture.h5 written by
 `pzsim_tests "[fixture]"`). Without it the script prints "skip" and exits 0.
 
 Any warning while opening or decoding fails the check; so does a variable without
-`units` or `long_name`, or a time coordinate that does not decode to datetime64.
+`long_name`, a number without `units` (flags and bounds aside), or a time coordinate that does not decode to datetime64.
 """
 import os
 import sys
@@ -49,14 +49,17 @@ def main() -> int:
             problems = []
             for name, var in ds.variables.items():
                 # Decoded CF attributes (a time's units/calendar) move from attrs to encoding.
-                for key in ("units", "long_name"):
+                # Strings and flags have no units (CF), nor do bounds variables.
+                keys = ("long_name",) if var.dtype.kind in "OSU" or "flag_values" in var.attrs or name.endswith("_bnds") \
+                    else ("units", "long_name")
+                for key in keys:
                     if key not in var.attrs and key not in var.encoding:
                         problems.append(f"{name} has no {key}")
                 units = var.encoding.get("units", var.attrs.get("units", ""))
                 if " since " in str(units) and not np.issubdtype(var.dtype, np.datetime64):
                     problems.append(f"{name} has units {units!r} but decoded to {var.dtype}")
             for name in ds.dims:
-                if name not in ds.coords:
+                if name not in ds.coords and ds.sizes[name] != 2:  # a bounds dimension has none
                     problems.append(f"dimension {name} has no coordinate variable")
 
     if problems:

@@ -112,8 +112,8 @@ void define_sample(NcWriter& writer) {
                           .units = "CNY",
                           .long_name = "gross output",
                           .description = "value added by sector",
-                          .flow = "monthly",
-                          .coordinates = {"province"}});
+                          .coordinates = {"province"},
+                          .attributes = {{"cell_methods", "time: sum"}, {"currency", "CNY"}}});
   writer.define_variable({.name = "population",
                           .dims = {"time", "city"},
                           .type = ValueType::i64,
@@ -122,10 +122,18 @@ void define_sample(NcWriter& writer) {
                           .coordinates = {"province"}});
   writer.define_variable({.name = "month", .dims = {"time"}, .type = ValueType::str, .long_name = "calendar month"});
   writer.define_variable(
-      {.name = "district_count", .dims = {"city"}, .type = ValueType::i32, .long_name = "districts"});
-  writer.define_variable(
-      {.name = "coastal", .dims = {"city"}, .type = ValueType::u8, .long_name = "coastal city flag"});
-  writer.define_variable({.name = "age_weight", .dims = {"age"}, .long_name = "weight of age group"});
+      {.name = "district_count", .dims = {"city"}, .type = ValueType::i32, .units = "1", .long_name = "districts"});
+  writer.define_variable({.name = "coastal",
+                          .dims = {"city"},
+                          .type = ValueType::u8,
+                          .long_name = "coastal city flag",
+                          .attributes = {{"flag_meanings", "inland coastal"}},
+                          .flag_values = {0, 1}});
+  writer.define_variable({.name = "age_weight", .dims = {"age"}, .units = "1", .long_name = "weight of age group"});
+  writer.set_variable_attribute("time", "standard_name", "time");
+  writer.set_variable_attribute("time", "bounds", "time_bnds");
+  writer.define_dimension("nv", 2);  // no coordinate variable
+  writer.define_variable({.name = "time_bnds", .dims = {"time", "nv"}, .long_name = "bounds of time"});
 }
 
 void write_sample(const fs::path& path) {
@@ -145,6 +153,7 @@ void write_sample(const fs::path& path) {
     writer.append("output", output);
     writer.append("population", population);
     writer.append("month", kMonths[t]);
+    writer.append("time_bnds", std::vector<double>{kDays[t], kDays[t] + 31});
     if (t % 2 == 1) writer.append_time(kDays[t]);
   }
   writer.write_group_dataset("snapshots/2012-05", "wealth", std::vector<double>{1.5, 2.5, 3.5});
@@ -313,6 +322,8 @@ TEST_CASE("NcWriter output round-trips exactly through the HDF5 C API", "[io]") 
     CHECK(string_attribute(time.id(), "units") == "days since 1970-01-01");
     CHECK(string_attribute(time.id(), "calendar") == "standard");
     CHECK(string_attribute(time.id(), "long_name") == "time");
+    CHECK(string_attribute(time.id(), "standard_name") == "time");
+    CHECK(string_attribute(time.id(), "bounds") == "time_bnds");
     {
       const Dataspace space(H5Dget_space(time.id()));
       hsize_t extent = 0, max_extent = 0;
@@ -322,7 +333,7 @@ TEST_CASE("NcWriter output round-trips exactly through the HDF5 C API", "[io]") 
     }
     const Dataset city = open_dataset(root, "city");
     CHECK(read_dataset<std::string>(city.id()) == kCities);
-    CHECK(string_attribute(city.id(), "units") == "1");
+    CHECK_FALSE(has_attribute(city.id(), "units"));  // labels are not quantities (CF)
     CHECK(string_attribute(city.id(), "long_name") == "city");
     const Dataset sector = open_dataset(root, "sector");
     CHECK(read_dataset<std::string>(sector.id()) == kSectors);
@@ -330,6 +341,19 @@ TEST_CASE("NcWriter output round-trips exactly through the HDF5 C API", "[io]") 
     CHECK(read_dataset<double>(age.id()) == kAges);
     CHECK(string_attribute(age.id(), "units") == "years");
     CHECK(string_attribute(age.id(), "long_name") == "age of household head");
+    // A dimension without a variable: netCDF-4's NAME, its id, no attributes of a variable.
+    const Dataset nv = open_dataset(root, "nv");
+    CHECK(H5DSis_scale(nv.id()) > 0);
+    std::array<char, 96> nv_name{};
+    REQUIRE(H5DSget_scale_name(nv.id(), nv_name.data(), nv_name.size()) > 0);
+    CHECK(std::string(nv_name.data()) == "This is a netCDF dimension but not a netCDF variable.         2");
+    CHECK(read_attribute<std::int32_t>(nv.id(), "_Netcdf4Dimid") == 4);
+    CHECK_FALSE(has_attribute(nv.id(), "long_name"));
+    CHECK_FALSE(has_attribute(nv.id(), "units"));
+    const Dataset bounds = open_dataset(root, "time_bnds");
+    CHECK(attached_scales(bounds.id()) == std::vector<std::vector<std::string>>{{"/time"}, {"/nv"}});
+    CHECK(shape_of(bounds.id()) == std::vector<hsize_t>{kSteps, 2});
+    CHECK_FALSE(has_attribute(bounds.id(), "units"));
   }
 
   SECTION("time-varying variables") {
@@ -343,7 +367,8 @@ TEST_CASE("NcWriter output round-trips exactly through the HDF5 C API", "[io]") 
     CHECK(string_attribute(output.id(), "units") == "CNY");
     CHECK(string_attribute(output.id(), "long_name") == "gross output");
     CHECK(string_attribute(output.id(), "description") == "value added by sector");
-    CHECK(string_attribute(output.id(), "flow") == "monthly");
+    CHECK(string_attribute(output.id(), "cell_methods") == "time: sum");
+    CHECK(string_attribute(output.id(), "currency") == "CNY");
     CHECK(string_attribute(output.id(), "coordinates") == "province");
     CHECK(attached_scales(output.id()) == std::vector<std::vector<std::string>>{{"/time"}, {"/city"}, {"/sector"}});
     {
@@ -368,12 +393,12 @@ TEST_CASE("NcWriter output round-trips exactly through the HDF5 C API", "[io]") 
     CHECK(string_attribute(population.id(), "units") == "persons");
     CHECK(string_attribute(population.id(), "long_name") == "resident population");
     CHECK_FALSE(has_attribute(population.id(), "description"));
-    CHECK_FALSE(has_attribute(population.id(), "flow"));
+    CHECK_FALSE(has_attribute(population.id(), "cell_methods"));
     CHECK(attached_scales(population.id()) == std::vector<std::vector<std::string>>{{"/time"}, {"/city"}});
 
     const Dataset month = open_dataset(root, "month");
     CHECK(read_dataset<std::string>(month.id()) == kMonths);
-    CHECK(string_attribute(month.id(), "units") == "1");
+    CHECK_FALSE(has_attribute(month.id(), "units"));
     CHECK(attached_scales(month.id()) == std::vector<std::vector<std::string>>{{"/time"}});
   }
 
@@ -386,9 +411,20 @@ TEST_CASE("NcWriter output round-trips exactly through the HDF5 C API", "[io]") 
     CHECK(read_dataset<std::int32_t>(districts.id()) == std::vector<std::int32_t>{10, 16, 12});
     const Dataset coastal = open_dataset(root, "coastal");
     CHECK(read_dataset<std::uint8_t>(coastal.id()) == std::vector<std::uint8_t>{1, 1, 0});
+    {  // CF flags: flag_values in the variable's own type (uint8), flag_meanings beside them
+      const Attribute flags = open_attribute(coastal.id(), "flag_values");
+      const Datatype type(H5Aget_type(flags.id()));
+      CHECK(H5Tequal(type.id(), H5T_STD_U8LE) > 0);
+      std::array<std::uint8_t, 2> values{9, 9};
+      REQUIRE(H5Aread(flags.id(), H5T_NATIVE_UINT8, values.data()) >= 0);
+      CHECK(values == std::array<std::uint8_t, 2>{0, 1});
+      CHECK(string_attribute(coastal.id(), "flag_meanings") == "inland coastal");
+      CHECK_FALSE(has_attribute(coastal.id(), "units"));
+    }
     const Dataset weights = open_dataset(root, "age_weight");
     CHECK(read_dataset<double>(weights.id()) == std::vector<double>{0.5, 0.3, 0.2});
     CHECK(string_attribute(weights.id(), "units") == "1");
+    CHECK_FALSE(has_attribute(province.id(), "units"));  // no units given (a string), none written
     CHECK(attached_scales(weights.id()) == std::vector<std::vector<std::string>>{{"/age"}});
   }
 
@@ -436,6 +472,13 @@ TEST_CASE("NcWriter rejects misuse with std::invalid_argument", "[io]") {
   CHECK_THROWS_AS(writer.define_unlimited_dimension("step", "1", "", "step"), std::invalid_argument);
   CHECK_THROWS_AS(writer.define_dimension("empty", std::vector<std::string>{}, "empty"), std::invalid_argument);
   CHECK_THROWS_AS(writer.set_attribute("_NCProperties", "x"), std::invalid_argument);
+  CHECK_THROWS_AS(writer.set_variable_attribute("nonexistent", "axis", "T"), std::invalid_argument);
+  CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"city"}, .long_name = "x", .attributes = {{"units", "1"}}}),
+                  std::invalid_argument);  // units has its own member
+  CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"city"}, .type = ValueType::str, .long_name = "x",
+                                          .flag_values = {0, 1}}),
+                  std::invalid_argument);  // strings are not flags
+  CHECK_THROWS_AS(writer.define_dimension("nv2", std::size_t{0}), std::invalid_argument);
   CHECK_THROWS_AS(writer.write_group_dataset("/", "x", std::vector<double>{1}), std::invalid_argument);
   CHECK_THROWS_AS(NcWriter::create(file.path(), 10), std::invalid_argument);
 
@@ -444,6 +487,7 @@ TEST_CASE("NcWriter rejects misuse with std::invalid_argument", "[io]") {
   writer.append("output", std::vector<double>(6, 1.0));
   writer.append("population", std::vector<std::int64_t>(3, 1));
   writer.append("month", kMonths[0]);
+  writer.append("time_bnds", std::vector<double>{kDays[0], kDays[0] + 31});
   writer.close();
   CHECK_THROWS_AS(writer.append_time(1.0), std::logic_error);  // closed
   writer.close();                                              // idempotent

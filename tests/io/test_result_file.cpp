@@ -77,7 +77,10 @@ TEST_CASE("every output variable round-trips exactly through the result file", "
         break;
       }
     }
-    CHECK(h5::has_attribute(d.id(), "units"));
+    // CF: quantities have units; flags have flag_values and flag_meanings instead.
+    CHECK(h5::has_attribute(d.id(), "units") == v.flag_meanings.empty());
+    CHECK(h5::has_attribute(d.id(), "flag_meanings") == !v.flag_meanings.empty());
+    CHECK(h5::has_attribute(d.id(), "cell_methods") == (v.kind != OutputKind::stock));
     CHECK(h5::has_attribute(d.id(), "long_name"));
   }
   // Month labels and provenance.

@@ -1,6 +1,6 @@
 """sweep.h5 opens with xarray.open_dataset (no dask) and shows the factor dimensions: a grid
 sweep from flags and a Saltelli sweep from a sweep file (point dimension, factor coordinates,
-A/B/AB_i blocks as CONTRACTS.md section 5 says).
+A/B/AB_i blocks as CONTRACTS.md section 5 says). Both pass the CF-1.8 check of analysis/cf_check.py.
 
 Usage: /usr/bin/python3 tests/sweep/test_sweep_xarray.py <path-to-pzsim> <source-dir>
 """
@@ -14,6 +14,8 @@ import xarray as xr
 
 pzsim, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 default = os.path.join(src, "scenarios", "default.yaml")
+sys.path.insert(0, os.path.join(src, "analysis"))
+import cf_check  # noqa: E402
 small = ["run.start=2015-01", "run.months=24", "firms.count=1500", "consumers.agents_per_destination=2000"]
 
 
@@ -42,6 +44,9 @@ with tempfile.TemporaryDirectory() as tmp:
     parts = ds["employment"].sel(aggregate="zone") + ds["employment"].sel(aggregate="other")
     assert np.allclose(nation, parts, rtol=1e-12), "zone + other != nation"
     assert np.all(np.isfinite(ds["wage_cny"].values))
+    problems = cf_check.check_file(os.path.join(grid, "sweep.h5"))
+    assert not problems, f"grid sweep.h5 fails the CF check: {problems}"
+    assert ds["employment"].attrs.get("cell_methods") is None and ds["wage_cny"].attrs["currency"] == "CNY"
     print("grid: dims", dict(ds.sizes))
 
     # Saltelli from a sweep file: point dimension, factor coordinates (point,), blocks.
@@ -69,5 +74,7 @@ with tempfile.TemporaryDirectory() as tmp:
         assert np.array_equal(ab, expected), f"AB_{i + 1} is not A with column {i + 1} from B"
     assert np.all((x[:, 1] >= 0) & (x[:, 1] <= 0.5))
     assert int(ds["status"].sum()) == n * (k + 2)
+    problems = cf_check.check_file(os.path.join(out, "sweep.h5"))
+    assert not problems, f"saltelli sweep.h5 fails the CF check: {problems}"
     print("saltelli: dims", dict(ds.sizes))
 print("ok")
