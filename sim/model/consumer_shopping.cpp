@@ -66,34 +66,58 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
   const std::size_t n_cities = static_cast<std::size_t>(w.cities);
   std::vector<double> parcel_sales_usd(n_cities, 0.0), parcel_sales_days(n_cities, 0.0);
 
+  // Each firm's offer in the destination being shopped (scratch, reused by every destination),
+  // the month's log quality, and the listings of each category.
+  const std::size_t n_firms = f.size();
+  std::vector<std::uint8_t> offered(n_firms);
+  std::vector<double> offer_visibility(n_firms), offer_days(n_firms), offer_attraction(n_firms), log_quality(n_firms);
+  parallel_for(n_firms, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) log_quality[i] = std::log(f.quality[i]);
+  });
+  std::vector<Listings> listings(n_sec);
+
   for (int d = 0; d < w.destinations; ++d) {
     const std::size_t dest = static_cast<std::size_t>(d);
     const DestinationSpec& spec = sc.destinations[dest];
     const int market = d * kChannels + kCbec;
 
-    // Platform ranking: listings of each category in this destination.
-    std::vector<Listings> listings(n_sec);
+    // Platform ranking: listings of each category in this destination. Each firm's offer is
+    // worked out in parallel, then the offers are filed by category in slot order.
+    parallel_for(f.size(), [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) {
+        const std::size_t k = econ::market_index(w, i, market);
+        // Buyers do not look at offers priced beyond their reservation (choke) price.
+        offered[i] = f.active[k] && !(f.price_usd[k] > cfg.choke_price_ratio * s.reference_price_usd[f.sector[i]]);
+        if (!offered[i]) continue;
+        const double newcomer = platform.newcomer_boost * (1.0 + month.onboarding) *
+                                std::exp(-f.months_active[k] / platform.newcomer_months);
+        offer_visibility[i] = std::max(1, f.products[k]) * (1.0 + platform.reputation_visibility * f.reputation[k]) *
+                              (1.0 + newcomer) * (1.0 + platform.warehouse_visibility * f.warehouse[k]);
+        const double theta = sc.sectors[f.sector[i]].trade_elasticity;
+        const double price = f.price_usd[k];
+        const double info = econ::level(s, f.city[i], Instrument::information);
+        const double days = f.warehouse[k] ? spec.delivery_days_warehouse
+                                           : std::max(1.0, spec.delivery_days_parcel - sc.zones.effects.clearance_days_cut * info);
+        offer_days[i] = days;
+        const double utility = cfg.quality_weight * theta * log_quality[i] -
+                               theta * std::log(price / s.reference_price_usd[f.sector[i]]) -
+                               cfg.delivery_day_cost * days + cfg.reputation_weight * f.reputation[k];
+        offer_attraction[i] = std::exp(std::clamp(utility / lambda, -300.0, 300.0));
+      }
+    });
+    for (auto& l : listings) {
+      l.slot.clear();
+      l.days.clear();
+      l.visibility.clear();
+      l.attraction.clear();
+    }
     for (std::size_t i = 0; i < f.size(); ++i) {
-      const std::size_t k = econ::market_index(w, i, market);
-      if (!f.active[k]) continue;
-      // Buyers do not look at offers priced beyond their reservation (choke) price.
-      if (f.price_usd[k] > cfg.choke_price_ratio * s.reference_price_usd[f.sector[i]]) continue;
+      if (!offered[i]) continue;
       Listings& l = listings[f.sector[i]];
-      const double newcomer = platform.newcomer_boost * (1.0 + month.onboarding) *
-                              std::exp(-f.months_active[k] / platform.newcomer_months);
       l.slot.push_back(static_cast<std::uint32_t>(i));
-      l.visibility.push_back(std::max(1, f.products[k]) * (1.0 + platform.reputation_visibility * f.reputation[k]) *
-                             (1.0 + newcomer) * (1.0 + platform.warehouse_visibility * f.warehouse[k]));
-      const double theta = sc.sectors[f.sector[i]].trade_elasticity;
-      const double price = f.price_usd[k];
-      const double info = econ::level(s, f.city[i], Instrument::information);
-      const double days = f.warehouse[k] ? spec.delivery_days_warehouse
-                                         : std::max(1.0, spec.delivery_days_parcel - sc.zones.effects.clearance_days_cut * info);
-      l.days.push_back(days);
-      const double utility = cfg.quality_weight * theta * std::log(f.quality[i]) -
-                             theta * std::log(price / s.reference_price_usd[f.sector[i]]) -
-                             cfg.delivery_day_cost * days + cfg.reputation_weight * f.reputation[k];
-      l.attraction.push_back(std::exp(std::clamp(utility / lambda, -300.0, 300.0)));
+      l.visibility.push_back(offer_visibility[i]);
+      l.days.push_back(offer_days[i]);
+      l.attraction.push_back(offer_attraction[i]);
     }
     for (auto& l : listings) l.table.build(l.visibility);
 

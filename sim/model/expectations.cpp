@@ -40,21 +40,44 @@ void form_expectations(const World& w, State& s) {
     }
   });
 
-  // Peer sums per (city, sector, market) and per (sector, market); sequential for a fixed
-  // summation order.
+  // Peer sums per (city, sector, market) and per (sector, market), each in firm order (a fixed
+  // summation order). A market's cells only see that market, so two halves of the markets are
+  // summed in parallel, each in one pass over the firms; the result does not depend on the split.
   std::vector<double> local_profit(n_city * n_sec * n_mkt, 0.0), local_potential(n_city * n_sec * n_mkt, 0.0);
   std::vector<double> national_profit(n_sec * n_mkt, 0.0), national_potential(n_sec * n_mkt, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t m = 0; m < n_mkt; ++m) {
-      const std::size_t k = i * n_mkt + m;
-      if (!f.active[k] || f.months_active[k] < kMinPeerMonths) continue;
-      const std::size_t cell = (f.city[i] * n_sec + f.sector[i]) * n_mkt + m;
-      local_profit[cell] += last_variable_profit[k];
-      local_potential[cell] += potential[i];
-      national_profit[f.sector[i] * n_mkt + m] += last_variable_profit[k];
-      national_potential[f.sector[i] * n_mkt + m] += potential[i];
-    }
-  }
+  parallel_for(
+      n_mkt,
+      [&](std::size_t first, std::size_t last) {
+        // The half's sums are kept apart until done: the shared arrays interleave markets, and
+        // threads adding into neighbouring doubles would fight over cache lines.
+        const std::size_t width = last - first;
+        std::vector<double> profit(n_city * n_sec * width, 0.0), peer_potential(n_city * n_sec * width, 0.0);
+        std::vector<double> sector_profit(n_sec * width, 0.0), sector_potential(n_sec * width, 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::size_t cell = f.city[i] * n_sec + f.sector[i];
+          for (std::size_t m = first; m < last; ++m) {
+            const std::size_t k = i * n_mkt + m;
+            if (!f.active[k] || f.months_active[k] < kMinPeerMonths) continue;
+            profit[cell * width + m - first] += last_variable_profit[k];
+            peer_potential[cell * width + m - first] += potential[i];
+            sector_profit[f.sector[i] * width + m - first] += last_variable_profit[k];
+            sector_potential[f.sector[i] * width + m - first] += potential[i];
+          }
+        }
+        for (std::size_t cell = 0; cell < n_city * n_sec; ++cell) {
+          for (std::size_t m = first; m < last; ++m) {
+            local_profit[cell * n_mkt + m] = profit[cell * width + m - first];
+            local_potential[cell * n_mkt + m] = peer_potential[cell * width + m - first];
+          }
+        }
+        for (std::size_t sec = 0; sec < n_sec; ++sec) {
+          for (std::size_t m = first; m < last; ++m) {
+            national_profit[sec * n_mkt + m] = sector_profit[sec * width + m - first];
+            national_potential[sec * n_mkt + m] = sector_potential[sec * width + m - first];
+          }
+        }
+      },
+      (n_mkt + 1) / 2);
 
   const double base_noise = w.scenario->firms.signal_noise;
   const double noise_cut = w.scenario->zones.effects.signal_noise_cut;
