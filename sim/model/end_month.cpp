@@ -6,6 +6,7 @@
 // the rural pool and relocating firms' workers, which keep it at or above employment.
 #include <algorithm>
 
+#include "sim/core/parallel.hpp"
 #include "sim/model/economics.hpp"
 #include "sim/model/rules.hpp"
 
@@ -14,29 +15,53 @@ namespace pzsim {
 void end_month(const World& w, State& s, MonthOutputs& out) {
   FirmStore& f = s.firms;
   CityState& c = s.cities;
+  const std::size_t n_cities = static_cast<std::size_t>(w.cities);
+  // Firms and their markets age in parallel; the counts by city are integers, so summing
+  // them by block gives the same numbers in any order: [firms alive..., exporters by city and
+  // channel..., products listed...].
+  const std::size_t at_exporters = n_cities, at_products = at_exporters + n_cities * kChannels;
+  const auto add_counts = [](std::vector<std::int64_t> a, const std::vector<std::int64_t>& b) {
+    for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+    return a;
+  };
+  const std::vector<std::int64_t> counts = deterministic_reduce(
+      f.size(), std::vector<std::int64_t>(at_products + n_cities, 0),
+      [&](std::size_t b, std::size_t e) {
+        std::vector<std::int64_t> block(at_products + n_cities, 0);
+        for (std::size_t i = b; i < e; ++i) {
+          const std::size_t city = f.city[i];
+          ++f.age_months[i];
+          ++block[city];
+          bool exports_by[kChannels] = {false, false};
+          for (int m = 0; m < w.markets; ++m) {
+            const std::size_t k = econ::market_index(w, i, m);
+            // This month's sales become last month's.
+            f.revenue_usd_last[k] = f.revenue_usd[k];
+            f.revenue_usd[k] = 0.0;
+            f.spending_usd[k] = 0.0;
+            if (!f.active[k]) continue;
+            ++f.months_active[k];
+            exports_by[m % kChannels] = true;
+            if (m % kChannels == kCbec) block[at_products + city] += f.products[k];
+          }
+          for (std::size_t channel = 0; channel < kChannels; ++channel)
+            if (exports_by[channel]) ++block[at_exporters + city * kChannels + channel];
+          f.domestic_revenue_cny[i] = 0.0;
+        }
+        return block;
+      },
+      add_counts);
+  for (std::size_t city = 0; city < n_cities; ++city) {
+    out.firms_alive[city] += counts[city];
+    out.products_listed[city] += counts[at_products + city];
+    for (std::size_t channel = 0; channel < kChannels; ++channel)
+      out.exporters[city * kChannels + channel] += counts[at_exporters + city * kChannels + channel];
+  }
+  // Money stocks in slot order (a fixed summation order).
   for (std::size_t i = 0; i < f.size(); ++i) {
-    const std::size_t city = f.city[i];
-    ++f.age_months[i];
-    ++out.firms_alive[city];
-    bool exports_by[kChannels] = {false, false};
-    for (int m = 0; m < w.markets; ++m) {
-      const std::size_t k = econ::market_index(w, i, m);
-      if (!f.active[k]) continue;
-      ++f.months_active[k];
-      exports_by[m % kChannels] = true;
-      if (m % kChannels == kCbec) out.products_listed[city] += f.products[k];
-    }
-    for (int channel = 0; channel < kChannels; ++channel)
-      if (exports_by[channel]) ++out.exporters[city * kChannels + static_cast<std::size_t>(channel)];
     out.firm_cash_cny += f.cash_cny[i];
     out.credit_outstanding_cny += f.credit_cny[i];
   }
-  for (std::size_t k = 0; k < f.revenue_usd.size(); ++k) {
-    f.revenue_usd_last[k] = f.revenue_usd[k];
-    f.revenue_usd[k] = 0.0;
-    f.spending_usd[k] = 0.0;
-  }
-  std::fill(f.domestic_revenue_cny.begin(), f.domestic_revenue_cny.end(), 0.0);
   const std::vector<std::int64_t> employment = c.employment();
   for (std::size_t city = 0; city < employment.size(); ++city) {
     out.employment[city] = employment[city];
