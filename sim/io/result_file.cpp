@@ -252,11 +252,11 @@ void ResultFile::write_snapshot(const World& world, const State& state) {
   w.write_group_dataset(group + "/firms", "products_market", std::span<const std::int32_t>(f.products));
   w.write_group_dataset(group + "/firms", "reputation_market", std::span<const double>(f.reputation));
   std::vector<std::int64_t> cid(state.consumers.id.begin(), state.consumers.id.end()),
-      dest(state.consumers.destination.begin(), state.consumers.destination.end());
+      dest(state.consumers.group.begin(), state.consumers.group.end());
   w.write_group_dataset(group + "/consumers", "id", std::span<const std::int64_t>(cid));
   w.write_group_dataset(group + "/consumers", "destination", std::span<const std::int64_t>(dest));
   w.write_group_dataset(group + "/consumers", "weight", std::span<const double>(state.consumers.weight));
-  w.write_group_dataset(group + "/consumers", "aware", std::span<const std::uint8_t>(state.consumers.aware));
+  w.write_group_dataset(group + "/consumers", "aware", std::span<const std::uint8_t>(state.consumers.adopted));
 }
 
 void ResultFile::commit(double wall_seconds) {

@@ -31,8 +31,8 @@ void adopt_awareness(const World& w, State& s, MonthOutputs& out) {
           GroupedUniform32 learn_draw(w.seed, Stream::kAdoption, static_cast<std::uint32_t>(s.step));
           Weights block;
           for (std::size_t a = begin + b; a < begin + e; ++a) {
-            if (!c.aware[a] && p > 0.0 && learn_draw(c.id[a]) < p) c.aware[a] = 1;
-            block.aware += c.aware[a] * c.weight[a];
+            if (!c.adopted[a] && p > 0.0 && learn_draw(c.id[a]) < p) c.adopted[a] = 1;
+            block.aware += c.adopted[a] * c.weight[a];
             block.total += c.weight[a];
           }
           return block;

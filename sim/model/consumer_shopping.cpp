@@ -164,7 +164,7 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
             GroupedUniform32 shop_draw(w.seed, Stream::kShopping, static_cast<std::uint32_t>(s.step));
             for (std::size_t r = b; r < e; ++r) {
               const std::size_t a = chunk + r;
-              if (!s.consumers.aware[a]) continue;
+              if (!s.consumers.adopted[a]) continue;  // not aware of Chinese sellers
               if (!(shop_draw(s.consumers.id[a]) < cfg.shopping_rate)) continue;
               Uniform32Sequence trip(RandomStream(w.seed, Stream::kShopping, static_cast<std::uint32_t>(s.step), s.consumers.id[a]), 0);
               const std::size_t sector = sector_table.sample_word(trip.next_word());

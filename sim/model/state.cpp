@@ -5,6 +5,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include "sim/core/rng.hpp"
 #include "sim/model/economics.hpp"
@@ -40,8 +41,12 @@ std::size_t FirmStore::bytes() const {
   for_each_column([&](const auto& column, bool) { total += heap_bytes(column); });
   return total;
 }
-std::size_t ConsumerStore::bytes() const { return heap_bytes(id, destination, weight, aware, begin); }
-std::size_t ImportShopperStore::bytes() const { return heap_bytes(id, city, weight, adopted, begin); }
+template <class Group>
+std::size_t BuyerStore<Group>::bytes() const {
+  return heap_bytes(id, group, weight, adopted, begin);
+}
+template struct BuyerStore<std::uint16_t>;
+template struct BuyerStore<std::uint32_t>;
 
 std::vector<std::int64_t> CityState::employment() const {
   std::vector<std::int64_t> e(labour_force.size());
@@ -329,39 +334,34 @@ State initial_state(const World& w) {
 
   // Consumers: overseas buyers per destination, Chinese shoppers per city.
   const int per_destination = sc.consumers.agents_per_destination;
-  std::uint64_t consumer_id = 0;
-  s.consumers.begin.push_back(0);
-  for (std::size_t d = 0; d < n_dest; ++d) {
-    const auto& dest = sc.destinations[d];
-    const double weight = dest.online_shoppers * fraction / per_destination;
-    for (int k = 0; k < per_destination; ++k, ++consumer_id) {
-      RandomStream rng(w.seed, Stream::kConsumerInit, 0, consumer_id);
-      s.consumers.id.push_back(consumer_id);
-      s.consumers.destination.push_back(static_cast<std::uint16_t>(d));
-      s.consumers.weight.push_back(weight);
-      s.consumers.aware.push_back(rng.bernoulli(dest.awareness_start) ? 1 : 0);
+  // `agents` buyers of equal weight in each group, each adopted at the start with its own draw
+  // (substream 0 for consumers, 1 for shoppers).
+  const auto add_buyers = [&](auto& store, std::uint32_t substream, std::size_t groups, auto agents_weight_share) {
+    std::uint64_t id = 0;
+    store.start();
+    for (std::size_t g = 0; g < groups; ++g) {
+      const auto [agents, weight, share] = agents_weight_share(g);
+      for (int k = 0; k < agents; ++k, ++id) {
+        RandomStream rng(w.seed, Stream::kConsumerInit, substream, id);
+        store.add(id, g, weight, rng.bernoulli(share));
+      }
+      store.end_group();
     }
-    s.consumers.begin.push_back(s.consumers.id.size());
-  }
-  std::uint64_t shopper_id = 0;
-  s.shoppers.begin.push_back(0);
-  for (std::size_t city = 0; city < n_cities; ++city) {
+  };
+  add_buyers(s.consumers, 0, n_dest, [&](std::size_t d) {
+    const auto& dest = sc.destinations[d];
+    return std::tuple{per_destination, dest.online_shoppers * fraction / per_destination, dest.awareness_start};
+  });
+  add_buyers(s.shoppers, 1, n_cities, [&](std::size_t city) {
     const int agents = sc.import_side.agents_per_city;
     const double weight = agents > 0 ? c.labour_force[city] * sc.import_side.online_shopper_share / agents : 0.0;
-    for (int k = 0; k < agents; ++k, ++shopper_id) {
-      RandomStream rng(w.seed, Stream::kConsumerInit, 1, shopper_id);
-      s.shoppers.id.push_back(shopper_id);
-      s.shoppers.city.push_back(static_cast<std::uint32_t>(city));
-      s.shoppers.weight.push_back(weight);
-      s.shoppers.adopted.push_back(rng.bernoulli(sc.import_side.adopted_start) ? 1 : 0);
-    }
-    s.shoppers.begin.push_back(s.shoppers.id.size());
-  }
+    return std::tuple{agents, weight, sc.import_side.adopted_start};
+  });
   s.aware_share.assign(n_dest, 0.0);
   for (std::size_t d = 0; d < n_dest; ++d) {
     double aware = 0.0, total = 0.0;
     for (std::size_t a = s.consumers.begin[d]; a < s.consumers.begin[d + 1]; ++a) {
-      aware += s.consumers.aware[a] * s.consumers.weight[a];
+      aware += s.consumers.adopted[a] * s.consumers.weight[a];
       total += s.consumers.weight[a];
     }
     s.aware_share[d] = total > 0.0 ? aware / total : 0.0;

@@ -73,27 +73,30 @@ struct FirmStore {
   }
 };
 
-// Overseas buyers, grouped by destination ([begin[d], begin[d+1]) are destination d's).
-struct ConsumerStore {
+// Weighted buyer agents grouped by the market they buy in: each stands for `weight` people
+// and has adopted or not (Bass diffusion). Agents of group g are [begin[g], begin[g+1]).
+// `Group` is the index type of the grouping (the number of destinations or of cities).
+template <class Group>
+struct BuyerStore {
   std::vector<std::uint64_t> id;
-  std::vector<std::uint16_t> destination;
-  std::vector<double> weight;                  // people each agent stands for
-  std::vector<std::uint8_t> aware;             // aware of Chinese sellers
-  std::vector<std::size_t> begin;              // [destinations + 1]
+  std::vector<Group> group;            // destination (consumers) or city (shoppers)
+  std::vector<double> weight;          // people each agent stands for
+  std::vector<std::uint8_t> adopted;   // consumers: aware of Chinese sellers; shoppers: buy abroad
+  std::vector<std::size_t> begin;      // [groups + 1]
   std::size_t size() const { return id.size(); }
   std::size_t bytes() const;
+  // Building it group by group: start() once, then add() each group's agents and end_group().
+  void start() { begin.assign(1, 0); }
+  void add(std::uint64_t agent_id, std::size_t group_index, double agent_weight, bool has_adopted) {
+    id.push_back(agent_id);
+    group.push_back(static_cast<Group>(group_index));
+    weight.push_back(agent_weight);
+    adopted.push_back(has_adopted ? 1 : 0);
+  }
+  void end_group() { begin.push_back(id.size()); }
 };
-
-// Chinese cross-border shoppers, grouped by city.
-struct ImportShopperStore {
-  std::vector<std::uint64_t> id;
-  std::vector<std::uint32_t> city;
-  std::vector<double> weight;
-  std::vector<std::uint8_t> adopted;
-  std::vector<std::size_t> begin;              // [cities + 1]
-  std::size_t size() const { return id.size(); }
-  std::size_t bytes() const;
-};
+using ConsumerStore = BuyerStore<std::uint16_t>;       // overseas buyers, by destination
+using ImportShopperStore = BuyerStore<std::uint32_t>;  // Chinese cross-border shoppers, by city
 
 struct CityState {
   std::vector<double> labour_force;

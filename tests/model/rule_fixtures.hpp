@@ -241,43 +241,27 @@ inline void set_level(State& s, std::size_t city, Instrument k, double level) {
   s.cities.instrument[static_cast<std::size_t>(k)][city] = level;
 }
 
-// Consumer agents: per destination, a list of (weight, aware). Replaces any existing agents.
+// Buyer agents: per group (destination for consumers, city for shoppers), a list of
+// (weight, adopted: aware of Chinese sellers / buys abroad). Replaces any existing agents.
 struct Agent {
   double weight = 1.0;
   bool flag = false;  // aware (consumers) or adopted (shoppers)
 };
 
+template <class Group>
+void set_buyers(BuyerStore<Group>& store, const std::vector<std::vector<Agent>>& per_group) {
+  store = BuyerStore<Group>{};
+  store.start();
+  std::uint64_t id = 0;
+  for (std::size_t g = 0; g < per_group.size(); ++g) {
+    for (const Agent& a : per_group[g]) store.add(id++, g, a.weight, a.flag);
+    store.end_group();
+  }
+}
 inline void set_consumers(State& s, const std::vector<std::vector<Agent>>& per_destination) {
-  ConsumerStore& c = s.consumers;
-  c = ConsumerStore{};
-  c.begin.push_back(0);
-  std::uint64_t id = 0;
-  for (std::size_t d = 0; d < per_destination.size(); ++d) {
-    for (const Agent& a : per_destination[d]) {
-      c.id.push_back(id++);
-      c.destination.push_back(static_cast<std::uint16_t>(d));
-      c.weight.push_back(a.weight);
-      c.aware.push_back(a.flag ? 1 : 0);
-    }
-    c.begin.push_back(c.id.size());
-  }
+  set_buyers(s.consumers, per_destination);
 }
-
-inline void set_shoppers(State& s, const std::vector<std::vector<Agent>>& per_city) {
-  ImportShopperStore& sh = s.shoppers;
-  sh = ImportShopperStore{};
-  sh.begin.push_back(0);
-  std::uint64_t id = 0;
-  for (std::size_t c = 0; c < per_city.size(); ++c) {
-    for (const Agent& a : per_city[c]) {
-      sh.id.push_back(id++);
-      sh.city.push_back(static_cast<std::uint32_t>(c));
-      sh.weight.push_back(a.weight);
-      sh.adopted.push_back(a.flag ? 1 : 0);
-    }
-    sh.begin.push_back(sh.id.size());
-  }
-}
+inline void set_shoppers(State& s, const std::vector<std::vector<Agent>>& per_city) { set_buyers(s.shoppers, per_city); }
 
 inline MonthOutputs fresh_outputs(const World& w) {
   MonthOutputs out;

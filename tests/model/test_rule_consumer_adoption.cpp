@@ -27,7 +27,7 @@ TEST_CASE("consumer adoption: with innovation 1 every consumer becomes aware", "
   s.step = 3;
   MonthOutputs out = fresh_outputs(w);
   adopt_awareness(w, s, out);
-  for (auto a : s.consumers.aware) CHECK(a == 1);
+  for (auto a : s.consumers.adopted) CHECK(a == 1);
   CHECK(s.aware_share[0] == 1.0);
   CHECK(s.aware_share[1] == 1.0);
   CHECK(out.consumers_adopted[0] == Approx(10.0));
@@ -43,7 +43,7 @@ TEST_CASE("consumer adoption: with no innovation and no imitation nobody learns,
   s.step = 3;
   MonthOutputs out = fresh_outputs(w);
   adopt_awareness(w, s, out);
-  CHECK(s.consumers.aware == std::vector<std::uint8_t>{1, 1, 0, 0, 0, 0});
+  CHECK(s.consumers.adopted == std::vector<std::uint8_t>{1, 1, 0, 0, 0, 0});
   CHECK(s.aware_share[0] == Approx(0.3));
   CHECK(s.aware_share[1] == 0.0);
   CHECK(out.consumers_adopted[0] == Approx(3.0));
@@ -61,7 +61,7 @@ TEST_CASE("consumer adoption: imitation uses last month's aware share and the ca
   s.step = 3;
   MonthOutputs out = fresh_outputs(w);
   adopt_awareness(w, s, out);
-  CHECK(s.consumers.aware == std::vector<std::uint8_t>{1, 1, 1, 1, 0, 0});
+  CHECK(s.consumers.adopted == std::vector<std::uint8_t>{1, 1, 1, 1, 0, 0});
   CHECK(s.aware_share[0] == 1.0);
   CHECK(s.aware_share[1] == 0.0);
 }

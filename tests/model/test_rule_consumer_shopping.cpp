@@ -200,7 +200,7 @@ TEST_CASE("consumer shopping: a zero shopping rate or an unaware public buys not
     const auto loaded = rule_scenario(certain_shopping());
     const World w = build_world(loaded.scenario, 7);
     State s = one_listing(w, 2.0);
-    s.consumers.aware[0] = 0;
+    s.consumers.adopted[0] = 0;
     MonthOutputs out = fresh_outputs(w);
     shop_cbec(w, s, out);
     CHECK(s.firms.spending_usd[mk(w, 0, 0, kCbec)] == 0.0);
