@@ -278,6 +278,34 @@ std::vector<ComparisonRow> event_time_rows(const std::string& scenario, const st
   return rows;
 }
 
+namespace {
+
+// A row whose effect is a ratio of per-seed effects, numerator / denominator.per_seed: the
+// per-seed ratios and ratio_interval's interval of the ratio of means; n/a with `note` when
+// the denominator's interval contains 0.
+ComparisonRow ratio_row(const std::string& scenario, const std::string& estimand, const std::string& metric,
+                        const std::string& unit, const std::vector<double>& numerator, const ComparisonRow& denominator,
+                        const std::string& note, IntervalMethod method) {
+  ComparisonRow row;
+  row.scenario = scenario;
+  row.estimand = estimand;
+  row.metric = metric;
+  row.unit = unit;
+  row.policy_mean = row.counterfactual_mean = row.effect_pct_mean = kNaN;
+  for (std::size_t i = 0; i < numerator.size(); ++i)
+    row.per_seed.push_back(denominator.per_seed[i] != 0.0 ? numerator[i] / denominator.per_seed[i] : kNaN);
+  if (denominator.contains_zero) {
+    row.effect = {kNaN, kNaN, kNaN, static_cast<int>(numerator.size())};
+    row.note = note;
+  } else {
+    row.effect = ratio_interval(numerator, denominator.per_seed, method);
+  }
+  row.contains_zero = !row.effect.defined() || row.effect.contains(0.0);
+  return row;
+}
+
+}  // namespace
+
 std::vector<ComparisonRow> ratio_rows(const std::vector<ComparisonRow>& national, IntervalMethod method) {
   struct Ratio {
     const char* name;
@@ -294,23 +322,8 @@ std::vector<ComparisonRow> ratio_rows(const std::vector<ComparisonRow>& national
   std::vector<ComparisonRow> rows;
   for (const Ratio& r : ratios) {
     const ComparisonRow& num = find_row(national, r.numerator);
-    const ComparisonRow& den = find_row(national, r.denominator);
-    ComparisonRow row;
-    row.scenario = num.scenario;
-    row.estimand = num.estimand;
-    row.metric = r.name;
-    row.unit = r.unit;
-    row.policy_mean = row.counterfactual_mean = row.effect_pct_mean = kNaN;
-    for (std::size_t i = 0; i < num.per_seed.size(); ++i)
-      row.per_seed.push_back(den.per_seed[i] != 0.0 ? num.per_seed[i] / den.per_seed[i] : kNaN);
-    if (den.contains_zero) {
-      row.effect = {kNaN, kNaN, kNaN, static_cast<int>(num.per_seed.size())};
-      row.note = std::string("n/a: the interval of ") + r.denominator + " contains 0";
-    } else {
-      row.effect = ratio_interval(num.per_seed, den.per_seed, method);
-    }
-    row.contains_zero = !row.effect.defined() || row.effect.contains(0.0);
-    rows.push_back(std::move(row));
+    rows.push_back(ratio_row(num.scenario, num.estimand, r.name, r.unit, num.per_seed, find_row(national, r.denominator),
+                             std::string("n/a: the interval of ") + r.denominator + " contains 0", method));
   }
   return rows;
 }
@@ -321,25 +334,10 @@ std::vector<ComparisonRow> displacement_rows(const std::vector<ComparisonRow>& d
   for (const char* metric : {"exports_cbec_usd", "exports_usd", "net_jobs_end"}) {
     const ComparisonRow& direct = find_row(direct_rows, metric);
     const ComparisonRow& spillover = find_row(spillover_rows, metric);
-    ComparisonRow row;
-    row.scenario = direct.scenario;
-    row.estimand = "displacement";
-    row.metric = metric;
-    row.unit = "%";
-    row.policy_mean = row.counterfactual_mean = row.effect_pct_mean = kNaN;
     std::vector<double> lost(spillover.per_seed.size());
-    for (std::size_t i = 0; i < lost.size(); ++i) {
-      lost[i] = -100.0 * spillover.per_seed[i];
-      row.per_seed.push_back(direct.per_seed[i] != 0.0 ? lost[i] / direct.per_seed[i] : kNaN);
-    }
-    if (direct.contains_zero) {
-      row.effect = {kNaN, kNaN, kNaN, static_cast<int>(lost.size())};
-      row.note = "n/a: the interval of the zone cities' effect contains 0";
-    } else {
-      row.effect = ratio_interval(lost, direct.per_seed, method);
-    }
-    row.contains_zero = !row.effect.defined() || row.effect.contains(0.0);
-    rows.push_back(std::move(row));
+    for (std::size_t i = 0; i < lost.size(); ++i) lost[i] = -100.0 * spillover.per_seed[i];
+    rows.push_back(ratio_row(direct.scenario, "displacement", metric, "%", lost, direct,
+                             "n/a: the interval of the zone cities' effect contains 0", method));
   }
   return rows;
 }

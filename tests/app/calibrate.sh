@@ -13,13 +13,7 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 read_arguments "$@"
 
-tmp=$(mktemp -d) || fail "mktemp -d failed"
-pid=""
-cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+make_scratch_dir
 cd "$tmp" || fail "cannot cd to $tmp"
 
 "$PZSIM" calibrate --help >help.txt 2>&1 || fail "calibrate --help exited non-zero"

@@ -10,37 +10,8 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 read_arguments "$@"
 
-tmp=$(mktemp -d) || fail "mktemp -d failed"
-trap 'rm -rf "$tmp"' EXIT
+make_scratch_dir
 cd "$tmp" || fail "cannot cd to $tmp"
-
-# run_pz NAME ARGS...: runs pzsim, stdout to $tmp/NAME.out, stderr to $tmp/NAME.err, sets $rc.
-run_pz() {
-  local name=$1
-  shift
-  "$PZSIM" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-  rc=$?
-}
-show() { echo "--- stdout:"; head -c 2000 "$tmp/$1.out"; echo "--- stderr:"; head -c 2000 "$tmp/$1.err"; }
-expect_rc() {  # expect_rc NAME EXPECTED DESCRIPTION
-  if [ "$rc" -ne "$2" ]; then
-    show "$1" >&2
-    fail "$3: expected exit $2, got $rc"
-  fi
-}
-expect_in() {  # expect_in NAME out|err|both TEXT DESCRIPTION (fixed string)
-  local files
-  case $2 in
-    out) files="$tmp/$1.out" ;;
-    err) files="$tmp/$1.err" ;;
-    both) files="$tmp/$1.out $tmp/$1.err" ;;
-  esac
-  # shellcheck disable=SC2086
-  if ! cat $files | grep -qF -- "$3"; then
-    show "$1" >&2
-    fail "$4: output does not contain '$3'"
-  fi
-}
 
 write_small_scenario "$tmp/small.yaml"
 

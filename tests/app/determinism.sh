@@ -13,8 +13,7 @@ read_arguments "$@"
 PY=/usr/bin/python3
 command -v h5diff >/dev/null || fail "h5diff not found (install hdf5-tools)"
 
-tmp=$(mktemp -d) || fail "mktemp -d failed"
-trap 'rm -rf "$tmp"' EXIT
+make_scratch_dir
 cd "$tmp" || fail "cannot cd to $tmp"
 
 write_small_scenario "$tmp/small.yaml" 'outputs: {snapshot_every: 6}'

@@ -32,7 +32,7 @@ tmp=$(mktemp -d) || fail "mktemp -d failed"
 pid=""
 mounts=()
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+  stop_background_pzsim
   local m
   for m in "${mounts[@]}"; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
   rm -rf "$tmp"

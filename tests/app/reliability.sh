@@ -11,27 +11,12 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.bash"
 read_arguments "$@"
 
-tmp=$(mktemp -d) || fail "mktemp -d failed"
-pid=""
-cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+make_scratch_dir
 cd "$tmp" || fail "cannot cd to $tmp"
 
-run_pz() {  # run_pz NAME ARGS...: stdout to NAME.out, stderr to NAME.err, exit status in $rc
-  local name=$1
-  shift
-  "$PZSIM" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-  rc=$?
-}
-expect() {  # expect NAME RC TEXT DESCRIPTION: exit status RC and TEXT on stderr
-  if [ "$rc" -ne "$2" ] || { [ -n "$3" ] && ! grep -qF -- "$3" "$tmp/$1.err"; }; then
-    echo "--- stderr:" >&2
-    head -c 2000 "$tmp/$1.err" >&2
-    fail "$4: expected exit $2 and '$3' on stderr, got exit $rc"
-  fi
+expect() {  # expect NAME RC TEXT DESCRIPTION: exit status RC and, unless TEXT is "", TEXT on stderr
+  expect_rc "$1" "$2" "$4"
+  [ -z "$3" ] || expect_in "$1" err "$3" "$4"
 }
 
 write_small_scenario "$tmp/small.yaml"

@@ -21,13 +21,7 @@ read_arguments "$@"
 SMOKE="$SRC/scenarios/sweeps/smoke.yaml"
 [ -f "$SMOKE" ] || fail "$SMOKE not found"
 
-tmp=$(mktemp -d) || fail "mktemp -d failed"
-pid=""
-cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+make_scratch_dir
 
 # 1. Uninterrupted.
 "$PZSIM" sweep "$SMOKE" -o "$tmp/a" --threads 2 >"$tmp/a.out" 2>"$tmp/a.err" || { cat "$tmp/a.err" >&2; fail "smoke sweep failed"; }

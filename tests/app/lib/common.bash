@@ -16,6 +16,53 @@ read_arguments() {
   [ -f "$DEFAULT" ] || fail "$DEFAULT not found"
 }
 
+# make_scratch_dir: $tmp, a new temporary folder, removed when the script exits, after
+# stopping the pzsim a script started in the background and left in $pid (pid=$! after
+# starting it, pid="" once it has been waited for). A script with more to undo on exit sets
+# its own EXIT trap and calls scratch_cleanup from it.
+make_scratch_dir() {
+  tmp=$(mktemp -d) || fail "mktemp -d failed"
+  pid=""
+  trap scratch_cleanup EXIT
+}
+stop_background_pzsim() {
+  if [ -n "${pid:-}" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+  return 0
+}
+scratch_cleanup() {
+  stop_background_pzsim
+  rm -rf "$tmp"
+}
+
+# run_pz NAME ARGS...: runs pzsim, stdout to $tmp/NAME.out, stderr to $tmp/NAME.err, sets $rc.
+run_pz() {
+  local name=$1
+  shift
+  "$PZSIM" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  rc=$?
+}
+# show NAME: the start of what run_pz NAME printed, for failure messages.
+show() { echo "--- stdout:"; head -c 2000 "$tmp/$1.out"; echo "--- stderr:"; head -c 2000 "$tmp/$1.err"; }
+expect_rc() {  # expect_rc NAME EXPECTED DESCRIPTION: run_pz NAME exited with EXPECTED
+  if [ "$rc" -ne "$2" ]; then
+    show "$1" >&2
+    fail "$3: expected exit $2, got $rc"
+  fi
+}
+expect_in() {  # expect_in NAME out|err|both TEXT DESCRIPTION: run_pz NAME printed TEXT (fixed string)
+  local files
+  case $2 in
+    out) files="$tmp/$1.out" ;;
+    err) files="$tmp/$1.err" ;;
+    both) files="$tmp/$1.out $tmp/$1.err" ;;
+  esac
+  # shellcheck disable=SC2086
+  if ! cat $files | grep -qF -- "$3"; then
+    show "$1" >&2
+    fail "$4: output does not contain '$3'"
+  fi
+}
+
 # no_leftovers OUTPUT-PATH DESCRIPTION: neither OUTPUT nor OUTPUT.tmp-* may exist.
 no_leftovers() {
   [ -e "$1" ] && fail "$2: $1 exists but should not"
