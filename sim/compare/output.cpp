@@ -78,15 +78,10 @@ std::string seeds_text(const std::vector<std::uint64_t>& seeds) {
 
 std::string interval_name(IntervalMethod m) { return m == IntervalMethod::paired_t ? "paired t, 95%" : "bootstrap percentile, 95%"; }
 
+using text::csv_field;
 using text::json_number;
 using text::json_string;
 std::string csv_number(double x) { return std::isfinite(x) ? json_number(x) : "n/a"; }
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string metric_label(const std::string& name) {
   for (const auto& m : metric_catalog())

@@ -73,7 +73,7 @@ std::string nearest(std::string_view key, const std::vector<std::string>& candid
   return best != nullptr ? *best : std::string();
 }
 
-std::string json_string(std::string_view text) {
+std::string double_quoted(std::string_view text, ControlEscape control) {
   std::string out = "\"";
   for (const char c : text) {
     switch (c) {
@@ -82,24 +82,35 @@ std::string json_string(std::string_view text) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escape[8];
-          std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      default: {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || (byte == 0x7F && control.escape_delete)) {
+          char escape[16];
+          std::snprintf(escape, sizeof escape, control.format, static_cast<unsigned>(byte));
           out += escape;
         } else {
           out += c;
         }
+      }
     }
   }
   return out + '"';
 }
+
+std::string json_string(std::string_view text) { return double_quoted(text, {"\\u%04x", false}); }
 
 std::string json_number(double x) {
   if (!std::isfinite(x)) return "null";
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%.17g", x);
   return buffer;
+}
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
 }
 
 }  // namespace pzsim::text

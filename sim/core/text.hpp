@@ -1,6 +1,6 @@
 #pragma once
-// Small text helpers shared across modules: "did you mean" hints for misspelt names, and JSON
-// string and number literals for the summaries pzsim writes.
+// Small text helpers shared across modules: "did you mean" hints for misspelt names, quoted
+// strings (JSON, YAML), JSON numbers and CSV fields for the files pzsim writes.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -15,10 +15,25 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // bytes get no hint, and the search stops after a fixed amount of work (hostile input).
 std::string nearest(std::string_view key, const std::vector<std::string>& candidates);
 
+// How double_quoted writes a control character other than \n, \r and \t: a printf format
+// given the byte as an unsigned int ("\\u%04x" for JSON, "\\x%02X" for YAML), and whether DEL
+// (0x7F) is escaped too.
+struct ControlEscape {
+  const char* format;
+  bool escape_delete;
+};
+// text in double quotes, with '"' and '\\' backslash-escaped, \n \r \t by name and other
+// control characters through control; every other byte, UTF-8 included, as it is.
+std::string double_quoted(std::string_view text, ControlEscape control);
+
 // A JSON string literal: quotes, backslash and control characters escaped (\n, \r, \t by
 // name, others as \u00XX); every other byte, UTF-8 included, as it is.
 std::string json_string(std::string_view text);
 // A JSON number that reads back as the same double (%.17g), or null when x is not finite.
 std::string json_number(double x);
+
+// A CSV field (RFC 4180): as it is, or in double quotes (inner quotes doubled) when it holds a
+// comma, a quote or a line break.
+std::string csv_field(std::string_view text);
 
 }  // namespace pzsim::text

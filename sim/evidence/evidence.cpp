@@ -14,15 +14,9 @@ namespace {
 
 std::string num(double x) { return format_quantity(x); }
 
+using text::csv_field;
 using text::json_number;  // full precision for machine-readable output
 using text::json_string;
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 // Markdown table cells: no pipes or line breaks.
 std::string cell(std::string s) {

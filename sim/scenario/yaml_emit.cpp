@@ -1,39 +1,16 @@
 // Serialisation of a YAML tree: block-style YAML that re-parses to the same tree, and the
 // double-quoted scalars it and the scenario printer (emit.cpp) write.
-#include <cstdio>
 #include <optional>
 
+#include "sim/core/text.hpp"
 #include "sim/scenario/yaml_internal.hpp"
 
 namespace pzsim::yaml {
 
 using detail::is_blank;
 
-std::string double_quoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default: {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7F) {
-          char escape[8];
-          std::snprintf(escape, sizeof escape, "\\x%02X", byte);
-          out += escape;
-        } else {
-          out += c;
-        }
-      }
-    }
-  }
-  return out + '"';
-}
+std::string double_quoted(std::string_view text) { return text::double_quoted(text, {"\\x%02X", true}); }
 
-// How a node is written when it fits on the current line; nullopt for non-empty collections.
 namespace {
 
 // --- to_yaml -------------------------------------------------------------------------------
@@ -64,6 +41,7 @@ bool can_be_plain(std::string_view text) {
   return true;
 }
 
+// How a node is written when it fits on the current line; nullopt for non-empty collections.
 std::optional<std::string> inline_text(const Node& node) {
   switch (node.kind) {
     case Node::Kind::null: return "null";

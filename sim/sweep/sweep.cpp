@@ -19,6 +19,7 @@
 #include "sim/compare/counterfactual.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/parallel.hpp"
+#include "sim/core/text.hpp"
 #include "sim/io/run_reader.hpp"
 #include "sim/model/simulation.hpp"
 #include "sim/scenario/load.hpp"
@@ -65,12 +66,7 @@ bool holds_sweep(const std::filesystem::path& dir) {
   return !ec;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
+using text::csv_field;
 
 // One CSV record (RFC 4180 quoting) from `text` at `pos`; advances pos past its line end.
 std::vector<std::string> csv_record(const std::string& text, std::size_t& pos) {

@@ -3,6 +3,7 @@
 // differ only in zone settings (so they share its counterfactual) or in something else.
 #include <string>
 
+#include "tests/support/five_cities.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace pzsim::testing {
@@ -10,21 +11,7 @@ namespace pzsim::testing {
 // Writes a.yaml (zones A 2015-01, B 2015-06), instruments.yaml (one instrument), rule.yaml
 // (inland_first rule), one.yaml (zone A only), firms.yaml (more firms: another counterfactual).
 inline void write_compare_scenarios(const ScratchDir& dir) {
-  dir.write("a.yaml", R"(description: "compare test scenario"
-run: {start: 2014-01, months: 24, seed: 3, burn_in_months: 6}
-scale: {sample_fraction: 0.002}
-firms: {count: 1200}
-consumers: {agents_per_destination: 1200}
-import_side: {agents_per_city: 100}
-cities:
-  list:
-    - {name: A, province: P, region: east, coastal: true}
-    - {name: B, province: Q, region: central, coastal: false}
-  synthetic: {count: 3}
-zones:
-  selection: list
-  list: [{city: A, approval: 2015-01}, {city: B, approval: 2015-06}]
-)");
+  dir.write("a.yaml", five_city_scenario("compare test scenario", 24, 1200, 1200));
   dir.write("instruments.yaml", R"(extends: a.yaml
 description: "one instrument"
 zones: {information: {strength: 0}, administration: {strength: 0}, enforcement: {strength: 0.5, ramp_months: 3}}

@@ -57,3 +57,21 @@ TEST_CASE("json_number round-trips doubles and writes null for non-finite", "[co
   CHECK(json_number(std::numeric_limits<double>::quiet_NaN()) == "null");
   CHECK(json_number(std::numeric_limits<double>::infinity()) == "null");
 }
+
+TEST_CASE("double_quoted escapes control characters in the caller's form", "[core][text]") {
+  using pzsim::text::double_quoted;
+  CHECK(double_quoted("a\x01\x7f", {"\\x%02X", true}) == "\"a\\x01\\x7F\"");
+  CHECK(double_quoted("a\x01\x7f", {"\\u%04x", false}) == "\"a\\u0001\x7f\"");
+  CHECK(double_quoted("\"\\\n", {"\\x%02X", true}) == "\"\\\"\\\\\\n\"");
+}
+
+TEST_CASE("csv_field quotes only fields that need it (RFC 4180)", "[core][text]") {
+  using pzsim::text::csv_field;
+  CHECK(csv_field("plain") == "plain");
+  CHECK(csv_field("") == "");
+  CHECK(csv_field("a,b") == "\"a,b\"");
+  CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(csv_field("two\nlines") == "\"two\nlines\"");
+  CHECK(csv_field("cr\r") == "\"cr\r\"");
+  CHECK(csv_field("杭州") == "杭州");
+}

@@ -8,29 +8,14 @@
 
 #include "sim/model/simulation.hpp"
 #include "sim/scenario/load.hpp"
+#include "tests/support/five_cities.hpp"
 
 namespace pzsim::testing {
 
 // Five cities (two zones, approved 2015-01 and 2015-06), three years: runs in well under a
 // second.
 inline LoadedScenario small_scenario(const std::vector<std::string>& overrides = {}) {
-  static const char* text = R"(
-description: "model test scenario"
-run: {start: 2014-01, months: 36, seed: 3, burn_in_months: 6}
-scale: {sample_fraction: 0.002}
-firms: {count: 1500}
-consumers: {agents_per_destination: 1500}
-import_side: {agents_per_city: 100}
-cities:
-  list:
-    - {name: A, province: P, region: east, coastal: true}
-    - {name: B, province: Q, region: central, coastal: false}
-  synthetic: {count: 3}
-zones:
-  selection: list
-  list: [{city: A, approval: 2015-01}, {city: B, approval: 2015-06}]
-)";
-  return load_scenario_text(text, "small.yaml", overrides);
+  return load_scenario_text(five_city_scenario("model test scenario", 36, 1500, 1500), "small.yaml", overrides);
 }
 
 // Runs a scenario and keeps every month's outputs.
