@@ -1,4 +1,3 @@
-#include "sim/core/text.hpp"
 #include "sim/evidence/targets.hpp"
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 #include <stdexcept>
 
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 
 namespace pzsim::evidence {
 

@@ -1,4 +1,3 @@
-#include "sim/core/text.hpp"
 #include "sim/sweep/spec.hpp"
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 
 #include "sim/compare/compare.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/model/outputs.hpp"
 #include "sim/scenario/yaml_tree.hpp"
 
