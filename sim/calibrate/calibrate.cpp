@@ -10,10 +10,10 @@
 
 #include "pzsim/version.hpp"
 #include "sim/calibrate/evaluate.hpp"
+#include "sim/calibrate/summary.hpp"
 #include "sim/calibrate/trace.hpp"
 #include "sim/compare/counterfactual.hpp"
 #include "sim/core/error.hpp"
-#include "sim/core/text.hpp"
 #include "sim/scenario/load.hpp"
 
 namespace pzsim::calibrate {
@@ -21,12 +21,6 @@ namespace pzsim::calibrate {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::string fmt(double x, int digits = 4) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%.*g", digits, x);
-  return buffer;
-}
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -99,13 +93,13 @@ class Search {
     if (improved) best_ = row.values.objective;
     if (quiet_) return;
     std::string line = "pzsim calibrate: " + phase + " " + std::to_string(requests_) + " (evaluation " +
-                       std::to_string(row.evaluation) + "): objective " + fmt(row.values.objective) + ", best " +
-                       (std::isfinite(best_) ? fmt(best_) : std::string("-")) + ", at";
+                       std::to_string(row.evaluation) + "): objective " + rounded_text(row.values.objective) + ", best " +
+                       (std::isfinite(best_) ? rounded_text(best_) : std::string("-")) + ", at";
     if (row.x)
-      for (std::size_t j = 0; j < row.x->size(); ++j) line += " " + cal_.parameters[j].key + "=" + fmt((*row.x)[j], 6);
+      for (std::size_t j = 0; j < row.x->size(); ++j) line += " " + cal_.parameters[j].key + "=" + rounded_text((*row.x)[j], 6);
     else
       line += " the base scenario";
-    line += replayed ? " (replayed)" : " (" + fmt(row.values.wall_seconds, 3) + " s)";
+    line += replayed ? " (replayed)" : " (" + rounded_text(row.values.wall_seconds, 3) + " s)";
     if (!tty_) {
       std::fprintf(stderr, "%s\n", line.c_str());
       return;
@@ -254,8 +248,9 @@ std::string calibrated_yaml(const Calibration& cal, const Evaluator& evaluator, 
   std::string text = "# Made by pzsim calibrate " + cal.path.string() + " (pzsim " + std::string(kVersion) + ", " +
                      std::string(kGitCommit) + "), seeds";
   for (auto s : cal.seeds) text += " " + std::to_string(s);
-  text += ".\n# Objective (weighted sum of squared in-sample deviations): base scenario " + fmt(summary.objective_base) +
-          ", estimate " + fmt(summary.objective_after) + "; see summary.txt in this folder.\n";
+  text += ".\n# Objective (weighted sum of squared in-sample deviations): base scenario " +
+          rounded_text(summary.objective_base) + ", estimate " + rounded_text(summary.objective_after) +
+          "; see summary.txt in this folder.\n";
   yaml::Node doc;
   doc.kind = yaml::Node::Kind::map;
   yaml::Node extends;
@@ -313,9 +308,6 @@ std::vector<std::vector<double>> covariance_values(const Calibration& cal, const
   if (!quiet) std::fprintf(stderr, "pzsim calibrate: covariance at the estimate over %zu seeds (%.3g s)\n", C, v.wall_seconds);
   return v.per_seed;
 }
-
-using text::json_string;
-std::string json_number(double x) { return std::isfinite(x) ? exact_text(x) : "null"; }
 
 }  // namespace
 
@@ -462,89 +454,6 @@ CalibrationSummary run_calibration(const CalibrateRequest& request, const std::a
   std::error_code ec;
   std::filesystem::remove_all(dir / "runs.tmp", ec);
   return summary;
-}
-
-std::string format_summary_text(const CalibrationSummary& s) {
-  std::ostringstream out;
-  out << "pzsim calibrate " << s.calibration << "\n";
-  out << "base scenario: " << s.scenario << "; seeds per evaluation:";
-  for (auto seed : s.seeds) out << " " << seed;
-  out << "\nevaluations: " << s.evaluations << " (" << s.replayed << " replayed from the trace); estimate at evaluation "
-      << s.estimate_evaluation << "\n";
-  out << "global step: " << s.global_stop << "; local step: " << s.local_stop << "\n";
-  out << "objective J = sum over in-sample moments of w (mean - target)^2: base scenario " << fmt(s.objective_base)
-      << ", start " << fmt(s.objective_start) << ", estimate " << fmt(s.objective_after) << "\n\n";
-  out << "Parameters (se: MSM sandwich; flags: weak identification)\n";
-  out << "| key | bounds | base | start | estimate | se | se / width | sensitivity | flags |\n|---|---|---|---|---|---|---|---|---|\n";
-  for (const auto& p : s.parameters) {
-    std::string flags;
-    for (const auto& f : p.identification.flags) flags += (flags.empty() ? "" : "; ") + f;
-    out << "| " << p.key << " | [" << fmt(p.lower) << ", " << fmt(p.upper) << "] | " << fmt(p.base) << " | " << fmt(p.start) << " | "
-        << fmt(p.estimate, 6) << " | " << fmt(p.identification.se, 3) << " | " << fmt(p.identification.se_over_range, 3) << " | "
-        << fmt(p.identification.sensitivity, 3) << " | " << (flags.empty() ? "identified" : flags) << " |\n";
-  }
-  out << "\nsingular values of W^1/2 G diag(width):";
-  for (double v : s.inference.singular_values) out << " " << fmt(v, 3);
-  out << "; condition number " << fmt(s.inference.condition, 3) << "\n";
-  if (!s.inference.note.empty()) out << "note: " << s.inference.note << "\n";
-  for (const bool in_sample : {true, false}) {
-    out << "\n" << (in_sample ? "In-sample moments (in the objective)" : "Out-of-sample moments (never in the objective)") << "\n";
-    out << "| id | target | base | estimate | sd over seeds | deviation | z = deviation x sqrt(w) | w d^2 |\n|---|---|---|---|---|---|---|---|\n";
-    bool any = false;
-    for (const auto& m : s.moments) {
-      if (m.in_sample != in_sample) continue;
-      any = true;
-      out << "| " << m.id << " | " << m.target << " | " << fmt(m.before) << " | " << fmt(m.after) << " | " << fmt(m.sd_after, 3) << " | "
-          << fmt(m.deviation_after) << " | " << fmt(m.deviation_after * std::sqrt(m.weight), 3) << " | "
-          << (in_sample ? fmt(m.contribution_after, 3) : std::string("-")) << " |\n";
-    }
-    if (!any) out << "| (none) | | | | | | | |\n";
-  }
-  return out.str();
-}
-
-std::string format_summary_json(const CalibrationSummary& s) {
-  std::ostringstream out;
-  out << "{\n  \"pzsim_version\": " << json_string(kVersion) << ", \"git_commit\": " << json_string(kGitCommit) << ",\n";
-  out << "  \"calibration\": " << json_string(s.calibration) << ", \"scenario\": " << json_string(s.scenario) << ",\n  \"seeds\": [";
-  for (std::size_t i = 0; i < s.seeds.size(); ++i) out << (i ? ", " : "") << s.seeds[i];
-  out << "],\n  \"evaluations\": " << s.evaluations << ", \"replayed\": " << s.replayed << ", \"estimate_evaluation\": " << s.estimate_evaluation
-      << ",\n  \"global_stop\": " << json_string(s.global_stop) << ", \"local_stop\": " << json_string(s.local_stop) << ",\n";
-  out << "  \"objective\": {\"base\": " << json_number(s.objective_base) << ", \"start\": " << json_number(s.objective_start)
-      << ", \"estimate\": " << json_number(s.objective_after) << "},\n";
-  out << "  \"singular_values\": [";
-  for (std::size_t i = 0; i < s.inference.singular_values.size(); ++i) out << (i ? ", " : "") << json_number(s.inference.singular_values[i]);
-  out << "], \"condition_number\": " << json_number(s.inference.condition) << ", \"note\": " << json_string(s.inference.note) << ",\n";
-  out << "  \"parameters\": [\n";
-  for (std::size_t i = 0; i < s.parameters.size(); ++i) {
-    const auto& p = s.parameters[i];
-    out << "    {\"key\": " << json_string(p.key) << ", \"lower\": " << json_number(p.lower) << ", \"upper\": " << json_number(p.upper)
-        << ", \"base\": " << json_number(p.base) << ", \"start\": " << json_number(p.start) << ", \"estimate\": " << json_number(p.estimate)
-        << ", \"se\": " << json_number(p.identification.se) << ", \"se_over_width\": " << json_number(p.identification.se_over_range)
-        << ", \"sensitivity\": " << json_number(p.identification.sensitivity) << ", \"weakly_identified\": "
-        << (p.identification.flags.empty() ? "false" : "true") << ", \"flags\": [";
-    for (std::size_t f = 0; f < p.identification.flags.size(); ++f) out << (f ? ", " : "") << json_string(p.identification.flags[f]);
-    out << "]}" << (i + 1 < s.parameters.size() ? "," : "") << "\n";
-  }
-  out << "  ],\n  \"covariance\": [";
-  const auto& c = s.inference.covariance;
-  for (Eigen::Index i = 0; i < c.rows(); ++i) {
-    out << (i ? ", " : "") << "[";
-    for (Eigen::Index j = 0; j < c.cols(); ++j) out << (j ? ", " : "") << json_number(c(i, j));
-    out << "]";
-  }
-  out << "],\n  \"moments\": [\n";
-  for (std::size_t i = 0; i < s.moments.size(); ++i) {
-    const auto& m = s.moments[i];
-    out << "    {\"id\": " << json_string(m.id) << ", \"in_sample\": " << (m.in_sample ? "true" : "false") << ", \"target\": "
-        << json_string(m.target) << ", \"weight\": " << json_number(m.weight) << ", \"base\": " << json_number(m.before)
-        << ", \"estimate\": " << json_number(m.after) << ", \"sd_over_seeds\": " << json_number(m.sd_after)
-        << ", \"deviation_base\": " << json_number(m.deviation_before) << ", \"deviation\": " << json_number(m.deviation_after)
-        << ", \"z\": " << json_number(m.deviation_after * std::sqrt(m.weight)) << ", \"contribution\": "
-        << (m.in_sample ? json_number(m.contribution_after) : std::string("null")) << "}" << (i + 1 < s.moments.size() ? "," : "") << "\n";
-  }
-  out << "  ]\n}\n";
-  return out.str();
 }
 
 }  // namespace pzsim::calibrate

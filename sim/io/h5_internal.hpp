@@ -106,6 +106,10 @@ Dataset create_dataset(hid_t location, std::string_view name, const Layout& layo
                        std::string_view where);
 // Groups keep link and attribute creation order and no timestamps, as the file's root does.
 PropList group_creation_list(std::string_view where);
+// A 1-D dataset group_path/name in file (its groups made as needed), for data outside the
+// netCDF dimensions (NcWriter::write_group_numbers). Refuses an existing dataset.
+void write_group_dataset(hid_t file, std::string_view file_name, std::string_view group_path, std::string_view name,
+                         ValueType type, hid_t memory_type, const void* values, std::size_t count, int deflate_level);
 // Appends one slice along axis 0 of a chunked dataset whose current length is `length`.
 void append_slice(const Dataset& dataset, hsize_t length, std::span<const hsize_t> slice_extents, hid_t memory_type,
                   const void* values, std::string_view where);

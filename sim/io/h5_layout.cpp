@@ -191,6 +191,51 @@ PropList group_creation_list(std::string_view where) {
   return properties;
 }
 
+// A 1-D dataset at group_path/name (groups made as needed, each with group_creation_list), for
+// data outside the netCDF dimensions (state snapshots). An existing dataset is refused.
+void write_group_dataset(hid_t file, std::string_view file_name, std::string_view group_path, std::string_view name,
+                         ValueType type, hid_t memory_type, const void* values, std::size_t count, int deflate_level) {
+  require_valid_name(name, "dataset");
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0; start <= group_path.size();) {
+    const std::size_t end = std::min(group_path.find('/', start), group_path.size());
+    if (end > start) parts.push_back(group_path.substr(start, end - start));
+    start = end + 1;
+  }
+  if (parts.empty()) throw std::invalid_argument("write_group_dataset needs a sub-group, got " + in_quotes(group_path));
+
+  // Created level by level (not with H5Pset_create_intermediate_group) so every group gets
+  // the creation-order properties.
+  Group group;
+  std::string group_name;
+  for (const std::string_view part : parts) {
+    require_valid_name(part, "group");
+    group_name.append("/").append(part);
+    const std::string location = "group " + in_quotes(group_name) + " in " + std::string(file_name);
+    const hid_t parent = group.valid() ? group.id() : file;
+    const std::string part_name(part);
+    if (check(H5Lexists(parent, part_name.c_str(), H5P_DEFAULT), "look up", location) > 0) {
+      group = Group(check(H5Gopen2(parent, part_name.c_str(), H5P_DEFAULT), "open", location));
+    } else {
+      const PropList properties = group_creation_list(location);
+      group = Group(check(H5Gcreate2(parent, part_name.c_str(), H5P_DEFAULT, properties.id(), H5P_DEFAULT), "create",
+                          location));
+    }
+  }
+  const std::string location =
+      "dataset " + in_quotes(group_name + "/" + std::string(name)) + " in " + std::string(file_name);
+  const std::string dataset_name(name);
+  if (check(H5Lexists(group.id(), dataset_name.c_str(), H5P_DEFAULT), "look up", location) > 0)
+    throw std::invalid_argument(location + " already exists");
+  Layout layout;
+  layout.extents = {count};
+  layout.type = type;
+  Dataset dataset = create_dataset(group.id(), name, layout, deflate_level, location);
+  if (count > 0) check(H5Dwrite(dataset.id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), "write", location);
+  dataset.close(location);
+  group.close("group " + in_quotes(group_name) + " in " + std::string(file_name));
+}
+
 // Appends one slice along axis 0 of a chunked dataset whose current length is `length`.
 void append_slice(const Dataset& dataset, hsize_t length, std::span<const hsize_t> slice_extents, hid_t memory_type,
                   const void* values, std::string_view where) {

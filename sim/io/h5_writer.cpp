@@ -1,5 +1,5 @@
 // NcWriter: netCDF-4 style files through HDF5 (see h5_writer.hpp). The HDF5 calls that build
-// datasets, attributes and groups are in h5_layout.cpp.
+// datasets, attributes and groups (write_group_numbers' sub-groups) are in h5_layout.cpp.
 #include "sim/io/h5_writer.hpp"
 
 #include <hdf5_hl.h>
@@ -121,49 +121,6 @@ struct NcWriter::State {
                                   std::to_string(values.count));
     append_slice(target.dataset, target.length, target.slice_extents, values.memory_type, values.data, location);
     ++target.length;
-  }
-
-  void write_group_values(std::string_view group_path, std::string_view name, Numbers values) {
-    require_valid_name(name, "dataset");
-    std::vector<std::string_view> parts;
-    for (std::size_t start = 0; start <= group_path.size();) {
-      const std::size_t end = std::min(group_path.find('/', start), group_path.size());
-      if (end > start) parts.push_back(group_path.substr(start, end - start));
-      start = end + 1;
-    }
-    if (parts.empty())
-      throw std::invalid_argument("write_group_dataset needs a sub-group, got " + in_quotes(group_path));
-
-    // Created level by level (not with H5Pset_create_intermediate_group) so every group gets
-    // the creation-order properties.
-    Group group;
-    std::string group_name;
-    for (const std::string_view part : parts) {
-      require_valid_name(part, "group");
-      group_name.append("/").append(part);
-      const std::string location = "group " + in_quotes(group_name) + " in " + path_text;
-      const hid_t parent = group.valid() ? group.id() : file.id();
-      const std::string part_name(part);
-      if (check(H5Lexists(parent, part_name.c_str(), H5P_DEFAULT), "look up", location) > 0) {
-        group = Group(check(H5Gopen2(parent, part_name.c_str(), H5P_DEFAULT), "open", location));
-      } else {
-        const PropList properties = group_creation_list(location);
-        group = Group(check(H5Gcreate2(parent, part_name.c_str(), H5P_DEFAULT, properties.id(), H5P_DEFAULT), "create",
-                            location));
-      }
-    }
-    const std::string location = "dataset " + in_quotes(group_name + "/" + std::string(name)) + " in " + path_text;
-    const std::string dataset_name(name);
-    if (check(H5Lexists(group.id(), dataset_name.c_str(), H5P_DEFAULT), "look up", location) > 0)
-      throw std::invalid_argument(location + " already exists");
-    Layout layout;
-    layout.extents = {values.count};
-    layout.type = values.type;
-    Dataset dataset = create_dataset(group.id(), name, layout, deflate_level, location);
-    if (values.count > 0)
-      check(H5Dwrite(dataset.id(), values.memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data), "write", location);
-    dataset.close(location);
-    group.close("group " + in_quotes(group_name) + " in " + path_text);
   }
 };
 
@@ -462,7 +419,8 @@ void NcWriter::append_time(double value) {
 void NcWriter::write_group_numbers(std::string_view group_path, std::string_view name, Numbers values) {
   State& state = open_state();
   const QuietErrors quiet;
-  state.write_group_values(group_path, name, values);
+  internal::write_group_dataset(state.file.id(), state.path_text, group_path, name, values.type, values.memory_type,
+                                values.data, values.count, state.deflate_level);
 }
 
 std::size_t NcWriter::time_length() const {
