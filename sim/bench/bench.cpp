@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "sim/core/parallel.hpp"
+#include "sim/core/text.hpp"
 #include "sim/model/simulation.hpp"
 #include "sim/run/run.hpp"
 #include "sim/scenario/load.hpp"
@@ -20,6 +21,7 @@ namespace pzsim::bench {
 namespace {
 
 using WallClock = std::chrono::steady_clock;
+using text::json_string;
 
 std::size_t peak_rss_bytes() {
   rusage usage{};
@@ -52,19 +54,6 @@ BenchResult measure_once(const Scenario& sc, const std::atomic<bool>* cancel) {
 }
 
 double per_second(double count, double seconds) { return seconds > 0.0 ? count / seconds : 0.0; }
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-      out += buf;
-    } else out += c;
-  }
-  return out + "\"";
-}
 
 std::string json_number(double x) {
   if (!std::isfinite(x)) return "null";

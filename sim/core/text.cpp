@@ -113,4 +113,41 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
+std::vector<std::string> csv_record(std::string_view text, std::size_t& pos) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (; pos < text.size(); ++pos) {
+    const char c = text[pos];
+    if (quoted) {
+      if (c == '"' && pos + 1 < text.size() && text[pos + 1] == '"') {
+        fields.back() += '"';
+        ++pos;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c == '\n' || c == '\r') {
+      pos += c == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n' ? 2 : 1;
+      break;
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+std::vector<std::vector<std::string>> csv_records(std::string_view text) {
+  std::vector<std::vector<std::string>> records;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::vector<std::string> record = csv_record(text, pos);
+    if (record.size() > 1 || !record.front().empty()) records.push_back(std::move(record));
+  }
+  return records;
+}
+
 }  // namespace pzsim::text

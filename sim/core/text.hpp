@@ -1,6 +1,7 @@
 #pragma once
 // Small text helpers shared across modules: "did you mean" hints for misspelt names, quoted
-// strings (JSON, YAML), JSON numbers and CSV fields for the files pzsim writes.
+// strings (JSON, YAML), JSON numbers and CSV fields for the files pzsim writes, and the CSV
+// reader for the files it reads (data files, sweep manifests).
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -35,5 +36,12 @@ std::string json_number(double x);
 // A CSV field (RFC 4180): as it is, or in double quotes (inner quotes doubled) when it holds a
 // comma, a quote or a line break.
 std::string csv_field(std::string_view text);
+// One CSV record (RFC 4180) read from text at pos: fields split at commas; a field in double
+// quotes may hold commas, line breaks and doubled quotes. The record ends at a line break
+// outside quotes (\n, \r\n or \r) or at the end of text; pos moves past it. A blank line is one
+// empty field.
+std::vector<std::string> csv_record(std::string_view text, std::size_t& pos);
+// Every record of text, blank lines left out.
+std::vector<std::vector<std::string>> csv_records(std::string_view text);
 
 }  // namespace pzsim::text

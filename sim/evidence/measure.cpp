@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/evidence/operands.hpp"
 
 namespace pzsim::evidence {
@@ -28,7 +29,7 @@ std::string fmt(double x) {
   return buffer;
 }
 
-// A small CSV reader (RFC 4180 quoting) for the data files of share_deviation rows.
+// The records of a data file of share_deviation rows (RFC 4180 quoting).
 std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw MissingInput{"data file " + path.string() + " does not exist"};
@@ -36,38 +37,7 @@ std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path
   if (!in) throw InputError("cannot read data file " + path.string());
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  std::vector<std::vector<std::string>> rows(1);
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      rows.back().push_back(std::move(field));
-      field.clear();
-      rows.emplace_back();
-    } else {
-      field += c;
-    }
-  }
-  if (!field.empty() || !rows.back().empty()) rows.back().push_back(std::move(field));
-  while (!rows.empty() && (rows.back().empty() || (rows.back().size() == 1 && rows.back()[0].empty()))) rows.pop_back();
-  return rows;
+  return text::csv_records(buffer.str());
 }
 
 // Data shares by key from a CSV column (normalised to sum to 1).

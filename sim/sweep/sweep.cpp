@@ -67,30 +67,7 @@ bool holds_sweep(const std::filesystem::path& dir) {
 }
 
 using text::csv_field;
-
-// One CSV record (RFC 4180 quoting) from `text` at `pos`; advances pos past its line end.
-std::vector<std::string> csv_record(const std::string& text, std::size_t& pos) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (; pos < text.size(); ++pos) {
-    const char c = text[pos];
-    if (quoted) {
-      if (c == '"' && pos + 1 < text.size() && text[pos + 1] == '"') fields.back() += '"', ++pos;
-      else if (c == '"') quoted = false;
-      else fields.back() += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c == '\n') {
-      ++pos;
-      break;
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
+using text::csv_record;
 
 std::string seconds_text(double s) {
   char buf[32];

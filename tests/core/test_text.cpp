@@ -1,4 +1,4 @@
-// Tests of sim/core/text.hpp: edit distance and "did you mean" hints, JSON literals.
+// Tests of sim/core/text.hpp: edit distance and "did you mean" hints, JSON literals, CSV fields and records.
 #include "sim/core/text.hpp"
 
 #include <catch2/catch.hpp>
@@ -74,4 +74,31 @@ TEST_CASE("csv_field quotes only fields that need it (RFC 4180)", "[core][text]"
   CHECK(csv_field("two\nlines") == "\"two\nlines\"");
   CHECK(csv_field("cr\r") == "\"cr\r\"");
   CHECK(csv_field("杭州") == "杭州");
+}
+
+TEST_CASE("csv_record reads RFC 4180 quoting: commas, doubled quotes, line breaks in fields", "[core][text]") {
+  using pzsim::text::csv_record;
+  using Fields = std::vector<std::string>;
+  const std::string text = "a,\"b,c\",\"say \"\"hi\"\"\"\r\n\"two\nlines\",,\"\"\nlast,\"cr\r\"";
+  std::size_t pos = 0;
+  CHECK(csv_record(text, pos) == Fields{"a", "b,c", "say \"hi\""});
+  CHECK(text.substr(pos, 4) == "\"two");  // past the \r\n, not into the next record
+  CHECK(csv_record(text, pos) == Fields{"two\nlines", "", ""});
+  CHECK(csv_record(text, pos) == Fields{"last", "cr\r"});  // no line break at the end
+  CHECK(pos == text.size());
+  std::size_t lone_cr = 0;
+  CHECK(csv_record("x,y\rz", lone_cr) == Fields{"x", "y"});
+  CHECK(lone_cr == 4);
+}
+
+TEST_CASE("csv_records leaves out blank lines and reads back what csv_field writes", "[core][text]") {
+  using pzsim::text::csv_field;
+  using pzsim::text::csv_records;
+  using Records = std::vector<std::vector<std::string>>;
+  CHECK(csv_records("") == Records{});
+  CHECK(csv_records("h1,h2\n\n1,2\r\n\r\n") == Records{{"h1", "h2"}, {"1", "2"}});
+  const std::vector<std::string> fields{"plain", "a,b", "say \"hi\"", "two\nlines", "", "杭州", "cr\r"};
+  std::string line;
+  for (const auto& f : fields) line += (line.empty() ? "" : ",") + csv_field(f);
+  CHECK(csv_records(line + "\n" + line) == Records{fields, fields});
 }
