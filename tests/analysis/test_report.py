@@ -25,6 +25,9 @@ import time
 import numpy as np
 import matplotlib.image
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import fail  # noqa: E402
+
 SEEDS = [1, 2]
 SMALL = ["run.start=2014-01", "run.months=36", "run.burn_in_months=6", "firms.count=1000",
          "consumers.agents_per_destination=1000"]
@@ -43,11 +46,6 @@ def make_comparison(pzsim, scenario, directory):
         fail(f"pzsim compare failed (exit {result.returncode}): {result.stderr[-2000:]}")
     with open(os.path.join(directory, "comparison.json")) as f:
         return json.load(f)
-
-
-def fail(message):
-    print(f"FAIL: {message}", file=sys.stderr)
-    sys.exit(1)
 
 
 def pzsim_report(pzsim, *args, env=None):

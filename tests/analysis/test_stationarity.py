@@ -14,14 +14,12 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
+
 source = sys.argv[2]
 script = os.path.join(source, "analysis", "stationarity.py")
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
+check = Checks()
 
 
 def report(seeds, rows):
@@ -79,7 +77,4 @@ with tempfile.TemporaryDirectory() as tmp:
     done = subprocess.run(["/usr/bin/python3", script, paths["main"], paths["burn"], doc, "36", "72"], capture_output=True, text=True)
     check(done.returncode == 2 and "markers are missing" in done.stderr, "missing markers exit 2")
 
-if failures:
-    print("FAILED:\n  " + "\n  ".join(failures))
-    sys.exit(1)
-print("test_stationarity: all checks passed")
+check.finish("test_stationarity: all checks passed")

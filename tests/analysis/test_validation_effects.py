@@ -12,16 +12,15 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
+
 source = sys.argv[2]
+sys.path.insert(0, os.path.join(source, "analysis"))  # validation_effects imports markers from there
 spec = importlib.util.spec_from_file_location("validation_effects", os.path.join(source, "analysis", "validation_effects.py"))
 ve = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(ve)
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
+check = Checks()
 
 
 def row(scenario, estimand, metric, per_seed, pct, contains_zero):
@@ -66,7 +65,4 @@ with tempfile.TemporaryDirectory() as tmp:
     r = subprocess.run(["/usr/bin/python3", script, cj, doc, "abc1234", "now"], capture_output=True, text=True)
     check(r.returncode != 0 and "markers" in r.stderr, f"missing markers: rc {r.returncode} {r.stderr}")
 
-if failures:
-    print("FAILED:\n" + "\n".join(failures))
-    sys.exit(1)
-print("ok")
+check.finish("ok")

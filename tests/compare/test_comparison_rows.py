@@ -22,10 +22,8 @@ import pandas as pd
 import xarray as xr
 from scipy import stats
 
-
-def fail(message):
-    print("FAIL: " + message, file=sys.stderr)
-    sys.exit(1)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import fail  # noqa: E402
 
 
 def close(a, b, rel=1e-9):

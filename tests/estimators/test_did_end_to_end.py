@@ -19,13 +19,11 @@ import pandas as pd
 import statsmodels.api as sm
 import xarray as xr
 
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
+
+check = Checks()
 OUTCOMES = ("exports_cbec_usd", "firm_births", "employment")
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
 
 
 def close(a, b, rel=1e-8, abs_=1e-10):
@@ -107,7 +105,7 @@ def main():
             run([pzsim, "run", scenario, *short, *no_zones, "--seed", str(seed), "-o", c, "-q"])
             policy.append(p)
             counterfactual.append(c)
-        if failures:
+        if check.failed():
             return
 
         out = run([pzsim, "did", *policy, "--counterfactual", *counterfactual, "--format", "json"])
@@ -120,7 +118,7 @@ def main():
                 check((outcome, estimator) in overall, f"no {estimator} row for {outcome}")
             check(any(r["outcome"] == outcome and r["estimator"] == "event_study" and r["event_time"] == 0 for r in rows),
                   f"no event-study row at event time 0 for {outcome}")
-        if failures:
+        if check.failed():
             return
 
         # The true ATT recomputed from the files: same scale rule (log when every value of
@@ -230,7 +228,4 @@ def main():
 
 
 main()
-if failures:
-    print("FAILED:\n  " + "\n  ".join(failures))
-    sys.exit(1)
-print("ok")
+check.finish("ok")

@@ -27,13 +27,10 @@ import numpy as np
 import xarray as xr
 import yaml
 
-FAILURES = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
 
-
-def check(condition, message):
-    if not condition:
-        FAILURES.append(message)
-        print("FAIL:", message)
+check = Checks()
 
 
 def run(args):
@@ -441,11 +438,7 @@ def main():
             ids = [row["id"] for row in json.loads(r.stdout)["rows"]]
             check("cbec_exports_2022_real" in ids and "exporter_concentration" in ids, "the project's rows are present")
 
-    if FAILURES:
-        print(f"{len(FAILURES)} check(s) failed")
-        return 1
-    print("evidence: all checks passed")
-    return 0
+    return check.exit_code("evidence: all checks passed")
 
 
 if __name__ == "__main__":

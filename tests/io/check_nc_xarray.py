@@ -13,6 +13,9 @@ import os
 import sys
 import warnings
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
+
 
 def short(value, limit=6, width=60):
     """A printable, bounded form of a value list or a long attribute."""
@@ -46,27 +49,22 @@ def main() -> int:
                 print(f"  {name}{var.dims} {var.dtype} {dict(var.attrs)}")
             print("attrs:", {key: short(value) for key, value in ds.attrs.items()})
 
-            problems = []
+            check = Checks()
             for name, var in ds.variables.items():
                 # Decoded CF attributes (a time's units/calendar) move from attrs to encoding.
                 # Strings and flags have no units (CF), nor do bounds variables.
                 keys = ("long_name",) if var.dtype.kind in "OSU" or "flag_values" in var.attrs or name.endswith("_bnds") \
                     else ("units", "long_name")
                 for key in keys:
-                    if key not in var.attrs and key not in var.encoding:
-                        problems.append(f"{name} has no {key}")
+                    check(key in var.attrs or key in var.encoding, f"{name} has no {key}")
                 units = var.encoding.get("units", var.attrs.get("units", ""))
-                if " since " in str(units) and not np.issubdtype(var.dtype, np.datetime64):
-                    problems.append(f"{name} has units {units!r} but decoded to {var.dtype}")
+                check(" since " not in str(units) or np.issubdtype(var.dtype, np.datetime64),
+                      f"{name} has units {units!r} but decoded to {var.dtype}")
             for name in ds.dims:
-                if name not in ds.coords and ds.sizes[name] != 2:  # a bounds dimension has none
-                    problems.append(f"dimension {name} has no coordinate variable")
+                check(name in ds.coords or ds.sizes[name] == 2,  # a bounds dimension has none
+                      f"dimension {name} has no coordinate variable")
 
-    if problems:
-        print("FAILED:\n  " + "\n  ".join(problems))
-        return 1
-    print("ok")
-    return 0
+    return check.exit_code("ok")
 
 
 if __name__ == "__main__":

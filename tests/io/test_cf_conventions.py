@@ -30,16 +30,11 @@ import xarray as xr
 
 pzsim, source = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(source, "analysis"))
+sys.path.insert(0, os.path.join(source, "tests", "support"))
 import cf_check  # noqa: E402
+from checks import Checks  # noqa: E402
 
-problems = []
-
-
-def check(condition, message):
-    if not condition:
-        problems.append(message)
-        print("FAIL:", message)
-    return condition
+check = Checks()
 
 
 def text(value):
@@ -130,7 +125,4 @@ with tempfile.TemporaryDirectory() as tmp:
         check(header.returncode == 0 and "time_bnds(time, nv)" in header.stdout and 'cell_methods = "time: sum"' in header.stdout,
               f"ncdump -h: exit {header.returncode}, {header.stderr.strip()[:300]}")
 
-if problems:
-    print(f"{len(problems)} problems")
-    sys.exit(1)
-print("CF-1.8 check, catalog, xarray and ncdump: OK")
+check.finish("CF-1.8 check, catalog, xarray and ncdump: OK")

@@ -22,6 +22,9 @@ import pandas as pd
 import xarray as xr
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks, fail  # noqa: E402
+
 EXPECTED_VARIABLES = {
     "exports_usd": ("time", "city", "sector", "channel"),
     "exporters": ("time", "city", "channel"),
@@ -43,19 +46,7 @@ ROOT_ATTRIBUTES = ["pzsim_version", "git_commit", "scenario_yaml", "scenario_pat
                    "wall_seconds", "Conventions"]
 CHANNELS = ["general", "cbec"]
 
-problems = []
-
-
-def check(condition, message):
-    if not condition:
-        problems.append(message)
-        print("FAIL:", message)
-    return condition
-
-
-def fatal(message):
-    print("FAIL:", message)
-    sys.exit(1)
+check = Checks()
 
 
 def run(args, **kwargs):
@@ -73,12 +64,12 @@ def months_from(start, count):
 
 def main():
     if len(sys.argv) != 3:
-        fatal("usage: /usr/bin/python3 test_output_xarray.py <path-to-pzsim> <source-dir>")
+        fail("usage: /usr/bin/python3 test_output_xarray.py <path-to-pzsim> <source-dir>")
     pzsim = os.path.abspath(sys.argv[1])
     source = os.path.abspath(sys.argv[2])
     default = os.path.join(source, "scenarios", "default.yaml")
     if not os.path.isfile(default):
-        fatal(f"{default} not found")
+        fail(f"{default} not found")
 
     with tempfile.TemporaryDirectory() as tmp:
         scenario = os.path.join(tmp, "small.yaml")
@@ -90,10 +81,10 @@ def main():
         output = os.path.join(tmp, "out.h5")
         result = run([pzsim, "run", scenario, "-q", "-o", output])
         if result.returncode != 0 or not os.path.isfile(output):
-            fatal(f"pzsim run exited {result.returncode}:\n{result.stdout}{result.stderr}")
+            fail(f"pzsim run exited {result.returncode}:\n{result.stdout}{result.stderr}")
         result = run([pzsim, "validate", "--print", scenario])
         if result.returncode != 0:
-            fatal(f"pzsim validate --print exited {result.returncode}:\n{result.stderr}")
+            fail(f"pzsim validate --print exited {result.returncode}:\n{result.stderr}")
         printed = result.stdout
         resolved = yaml.safe_load(printed)
         cities = resolved["cities"]["list"]
@@ -108,7 +99,7 @@ def main():
                 ds = xr.open_dataset(output, engine="h5netcdf")
                 ds.load()  # decode everything inside the warnings guard
             except Exception as e:  # a warning turned error, or a read failure
-                fatal(f"xarray.open_dataset(engine='h5netcdf') failed or warned: {type(e).__name__}: {e}")
+                fail(f"xarray.open_dataset(engine='h5netcdf') failed or warned: {type(e).__name__}: {e}")
 
         with ds:
             # Dimensions
@@ -219,11 +210,7 @@ def main():
             missing = [v for v in variables if not re.search(rf"(?<![A-Za-z0-9_]){re.escape(v)}(?![A-Za-z0-9_])", text)]
             check(not missing, f"docs/outputs.md does not mention: {', '.join(missing)}")
 
-    if problems:
-        print(f"{len(problems)} problem(s)")
-        return 1
-    print("test_output_xarray: all checks passed")
-    return 0
+    return check.exit_code("test_output_xarray: all checks passed")
 
 
 if __name__ == "__main__":

@@ -16,12 +16,10 @@ import tempfile
 import numpy as np
 import xarray as xr
 
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
 
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
+check = Checks()
 
 
 def identities(path, label):
@@ -113,11 +111,7 @@ def main():
         before = policy["month"].values < "2015-03"
         check(np.array_equal(policy["employment"].values[before], base["employment"].values[before]),
               "policy and baseline differ before the first zone (pairing broken)")
-    if failures:
-        for f in failures:
-            print("FAIL:", f)
-        sys.exit(1)
-    print("ok")
+    check.finish("ok")
 
 
 if __name__ == "__main__":

@@ -19,14 +19,10 @@ import sys
 
 import yaml
 
-problems = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
 
-
-def check(condition, message):
-    if not condition:
-        problems.append(message)
-        print("FAIL:", message)
-    return condition
+check = Checks()
 
 
 def main():
@@ -94,9 +90,7 @@ def main():
               f"{c['name']}: wage / productivity {unit_labour_cost:.1f} != mean wage {mean_wage:.1f}")
     print(f"{len(cities)} cities: {len(pilots)} pilots + {len(cities) - len(pilots)} rest-of, "
           f"{len(provinces)} provinces covered once")
-    if problems:
-        sys.exit(1)
-    print("ok")
+    check.finish("ok")
 
 
 if __name__ == "__main__":

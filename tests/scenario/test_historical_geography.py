@@ -29,6 +29,9 @@ import tempfile
 import numpy as np
 import xarray as xr
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
+
 TOLERANCE_PP = 2.5
 LARGEST = ("Shenzhen", "Shanghai", "Suzhou", "Dongguan", "Ningbo")
 YEAR = "2012"
@@ -41,7 +44,7 @@ def main():
     pzsim, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     with open(os.path.join(source, "data", "provinces.csv"), newline="", encoding="utf-8") as f:
         data_share = {r["province"]: float(r["exports_base_share"]) for r in csv.DictReader(f)}
-    problems = []
+    check = Checks()
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "baseline.h5")
         subprocess.run([pzsim, "run", os.path.join(source, "scenarios", "baseline.yaml"), "-q", "--seed", "1",
@@ -58,18 +61,12 @@ def main():
     print(f"{YEAR} provincial export shares against the data (pp): " +
           ", ".join(f"{p} {g:+.2f}" for p, g in worst[:6]))
     for p, g in worst:
-        if abs(g) > TOLERANCE_PP:
-            problems.append(f"{p}: share of {YEAR} exports {g:+.2f} pp from the data (tolerance {TOLERANCE_PP})")
+        check(abs(g) <= TOLERANCE_PP, f"{p}: share of {YEAR} exports {g:+.2f} pp from the data (tolerance {TOLERANCE_PP})")
     top = [cities[i] for i in np.argsort(-exports)[:10]]
     print(f"{YEAR} top ten exporting cities: {', '.join(top)}")
     for name in LARGEST:
-        if name not in top:
-            problems.append(f"{name} is not among the ten largest exporters in {YEAR}")
-    for p in problems:
-        print("FAIL:", p)
-    if problems:
-        sys.exit(1)
-    print("ok")
+        check(name in top, f"{name} is not among the ten largest exporters in {YEAR}")
+    check.finish("ok")
 
 
 if __name__ == "__main__":
