@@ -25,8 +25,9 @@ Exit 0 when written (the checks' verdicts are in the text, not the exit code); 2
 """
 import json
 import math
-import os
 import sys
+
+from markers import MarkersMissing, replace_between_markers
 
 BEGIN = "<!-- BEGIN STATIONARITY by scripts/make-validation: do not edit by hand -->"
 END = "<!-- END STATIONARITY -->"
@@ -187,17 +188,11 @@ def main(argv):
     doc = argv[3]
     block = render(main_report, long_report, argv[4], argv[5], argv[6] if len(argv) == 7 else "")
     try:
-        text = open(doc).read()
+        replace_between_markers(doc, BEGIN, END, block, "STATIONARITY")
     except OSError as error:
-        sys.exit(f"stationarity.py: cannot read {doc}: {error}")
-    if BEGIN not in text or END not in text:
-        sys.exit(f"stationarity.py: {doc}: the STATIONARITY markers are missing")
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1]
-    tmp = f"{doc}.tmp-{os.getpid()}"
-    with open(tmp, "w") as fh:
-        fh.write(head + block + tail)
-    os.replace(tmp, doc)
+        sys.exit(f"stationarity.py: cannot rewrite {doc}: {error}")
+    except MarkersMissing as error:
+        sys.exit(f"stationarity.py: {error}")
     print(f"stationarity.py: {doc} updated")
 
 

@@ -19,6 +19,8 @@ import sys
 
 import numpy as np
 
+from markers import MarkersMissing, replace_between_markers
+
 BEGIN = "<!-- BEGIN EFFECTS by scripts/make-validation: do not edit by hand -->"
 END = "<!-- END EFFECTS -->"
 
@@ -114,15 +116,10 @@ def main(argv):
     if argv[2] == "-":
         print(text)
         return
-    doc = open(argv[2]).read()
-    if BEGIN not in doc or END not in doc:
-        sys.exit(f"validation_effects: {argv[2]}: the EFFECTS markers are missing")
-    head, rest = doc.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1]
-    with open(argv[2] + ".tmp", "w") as fh:
-        fh.write(head + text + tail)
-    import os
-    os.replace(argv[2] + ".tmp", argv[2])
+    try:
+        replace_between_markers(argv[2], BEGIN, END, text, "EFFECTS")
+    except (OSError, MarkersMissing) as e:
+        sys.exit(f"validation_effects: {e}")
 
 
 if __name__ == "__main__":
