@@ -14,6 +14,7 @@
 #include "sim/calibrate/trace.hpp"
 #include "sim/compare/counterfactual.hpp"
 #include "sim/core/error.hpp"
+#include "sim/io/result_file.hpp"
 #include "sim/scenario/load.hpp"
 
 namespace pzsim::calibrate {
@@ -27,22 +28,6 @@ std::string read_text(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// Written under a temporary name and renamed when complete.
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw IoError("cannot write " + tmp.string());
-    }
-  }
-  std::filesystem::rename(tmp, path);
 }
 
 std::string result_name(nlopt::result r) {
@@ -304,7 +289,7 @@ std::vector<std::vector<double>> covariance_values(const Calibration& cal, const
     for (std::size_t k = 0; k < K; ++k) text += "," + exact_text(v.per_seed[k][s]);
     text += "\n";
   }
-  write_file(path, text);
+  write_file_atomically(path, text);
   if (!quiet) std::fprintf(stderr, "pzsim calibrate: covariance at the estimate over %zu seeds (%.3g s)\n", C, v.wall_seconds);
   return v.per_seed;
 }
@@ -332,7 +317,7 @@ CalibrationSummary run_calibration(const CalibrateRequest& request, const std::a
   }
   std::filesystem::create_directories(dir);
   for (const char* name : {"calibrated.yaml", "summary.txt", "summary.json"}) std::filesystem::remove(dir / name);
-  write_file(state, "fingerprint " + fingerprint + "\n");
+  write_file_atomically(state, "fingerprint " + fingerprint + "\n");
   Trace trace(cal, dir, resume);
   if (!request.quiet && resume)
     std::fprintf(stderr, "pzsim calibrate: resuming in %s: %zu evaluations in the trace are replayed\n", dir.c_str(), trace.size());
@@ -443,14 +428,14 @@ CalibrationSummary run_calibration(const CalibrateRequest& request, const std::a
 
   // calibrated.yaml must give back exactly the scenario of the estimate.
   const std::string yaml_text = calibrated_yaml(cal, evaluator, estimate, dir, summary);
-  write_file(dir / "calibrated.yaml", yaml_text);
+  write_file_atomically(dir / "calibrated.yaml", yaml_text);
   const LoadedScenario reloaded = load_scenario(dir / "calibrated.yaml");
   Scenario expected = evaluator.scenario_at(estimate).scenario;
   expected.calibration = reloaded.scenario.calibration;  // the one field calibrated.yaml adds
   if (reloaded.scenario.calibration.empty() || canonical_text(reloaded.scenario) != canonical_text(expected))
     throw std::runtime_error("calibrated.yaml does not reproduce the scenario at the estimate (a bug in writing it)");
-  write_file(dir / "summary.txt", format_summary_text(summary));
-  write_file(dir / "summary.json", format_summary_json(summary));
+  write_file_atomically(dir / "summary.txt", format_summary_text(summary));
+  write_file_atomically(dir / "summary.json", format_summary_json(summary));
   std::error_code ec;
   std::filesystem::remove_all(dir / "runs.tmp", ec);
   return summary;

@@ -1,10 +1,8 @@
 // The outputs of a comparison: a table for people (rounded, with intervals and a header that
 // says what was run and how far to trust it), CSV and JSON for machines (contract 1).
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
 
 #include "pzsim/version.hpp"
@@ -231,23 +229,7 @@ std::string format_json(const Comparison& c) {
 
 void write_comparison_files(const Comparison& c, const std::filesystem::path& folder) {
   const std::pair<const char*, std::string> files[] = {{"comparison.csv", format_csv(c)}, {"comparison.json", format_json(c)}};
-  for (const auto& [name, text] : files) {
-    const std::filesystem::path final_path = folder / name;
-    const std::filesystem::path temp = temporary_path_for(final_path);
-    {
-      std::ofstream out(temp, std::ios::binary);
-      out << text;
-      out.close();
-      if (!out) {
-        std::error_code ec;
-        std::filesystem::remove(temp, ec);
-        throw IoError("cannot write " + final_path.string());
-      }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, final_path, ec);
-    if (ec) throw IoError("cannot rename " + temp.string() + " to " + final_path.string() + ": " + ec.message());
-  }
+  for (const auto& [name, text] : files) write_file_atomically(folder / name, text);
 }
 
 }  // namespace pzsim

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <system_error>
 
 #include "pzsim/version.hpp"
@@ -88,6 +89,26 @@ std::filesystem::path temporary_path_for(const std::filesystem::path& final_path
     name = name.substr(0, keep) + tag;
   }
   return final_path.parent_path() / (name + suffix);
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view text) {
+  const std::filesystem::path temp = temporary_path_for(path);
+  std::error_code ec;
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) {
+      std::filesystem::remove(temp, ec);
+      throw IoError("cannot write " + path.string());
+    }
+  }
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    const std::string reason = ec.message();
+    std::filesystem::remove(temp, ec);
+    throw IoError("cannot rename " + temp.string() + " to " + path.string() + ": " + reason);
+  }
 }
 
 std::string describe_size(std::uintmax_t bytes) {

@@ -97,6 +97,10 @@ void check_output_target(const std::filesystem::path& path, bool force, const st
 // same folder, "<name>.tmp-<pid>", shortened (with a hash of the full name, so shortened
 // names stay distinct) when that would pass the 255-byte limit on a file name.
 std::filesystem::path temporary_path_for(const std::filesystem::path& final_path);
+// Writes text to path under temporary_path_for(path) and renames it into place, so a reader
+// never sees half a file. IoError naming the file when either step fails (the temporary file
+// is removed).
+void write_file_atomically(const std::filesystem::path& path, std::string_view text);
 
 // "1.5 MiB (1572864 bytes)": sizes in messages, precise enough to compare two of them.
 std::string describe_size(std::uintmax_t bytes);

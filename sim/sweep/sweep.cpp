@@ -20,6 +20,7 @@
 #include "sim/core/error.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/text.hpp"
+#include "sim/io/result_file.hpp"
 #include "sim/io/run_reader.hpp"
 #include "sim/model/simulation.hpp"
 #include "sim/scenario/load.hpp"
@@ -32,21 +33,6 @@ namespace {
 using WallClock = std::chrono::steady_clock;
 
 std::string key_of(const std::string& assignment) { return assignment.substr(0, assignment.find('=')); }
-
-// Writes text to `file` under a temporary name and renames it into place.
-void write_atomically(const std::filesystem::path& file, const std::string& text) {
-  std::filesystem::path temp = file;
-  temp += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw IoError("cannot write " + temp.string());
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, file, ec);
-  if (ec) throw IoError("cannot rename " + temp.string() + " to " + file.string() + ": " + ec.message());
-}
 
 // True when `dir` is empty or holds a sweep: its sweep.yaml, or only what a sweep starting
 // there writes before its sweep.yaml is in place (runs/, manifest.csv, sweep.h5 and their
@@ -304,7 +290,7 @@ void write_manifest(const std::filesystem::path& file, const std::vector<Factor>
     text += "," + std::to_string(r.seed) + "," + r.role + "," + csv_field(r.run_file) + "," + r.status + "," +
             seconds_text(r.wall_seconds) + "," + csv_field(r.error) + "\n";
   }
-  write_atomically(file, text);
+  write_file_atomically(file, text);
 }
 
 std::vector<SweepRow> read_manifest(const std::filesystem::path& file, const std::vector<Factor>& factors) {
@@ -360,7 +346,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options, const
   if (!options.dry_run) {
     std::filesystem::create_directories(dir / "runs", ec);
     if (ec) throw IoError("cannot create " + (dir / "runs").string() + ": " + ec.message());
-    write_atomically(dir / "sweep.yaml", emit_sweep_yaml(spec));
+    write_file_atomically(dir / "sweep.yaml", emit_sweep_yaml(spec));
     // Job-array slices may run at once on other hosts, where a pid means nothing here: only
     // a sweep that owns every run clears temporary files of dead processes.
     if (options.slices == 1) remove_stale_temporaries(dir / "runs");

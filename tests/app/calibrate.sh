@@ -58,7 +58,7 @@ grep -q "did you mean 'hangzhou_cbec_trade_2015'" row.err || { cat row.err >&2; 
 for f in calibrated.yaml trace.csv trace_seeds.csv summary.txt summary.json; do
   [ -s "full/$f" ] || fail "full/$f is missing or empty"
 done
-[ -n "$(compgen -G 'full/*.tmp')" ] && fail "temporary files left in full/"
+[ -n "$(compgen -G 'full/*.tmp*')" ] && fail "temporary files left in full/"
 [ -e full/runs.tmp ] && fail "full/runs.tmp (the runs' scratch folder) is left behind"
 grep -q "^extends: " full/calibrated.yaml || fail "calibrated.yaml does not extend the base scenario"
 "$PZSIM" validate full/calibrated.yaml >/dev/null || fail "calibrated.yaml is not a valid scenario"

@@ -10,7 +10,10 @@
 #include <filesystem>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "../model/model_fixtures.hpp"
 #include "sim/core/error.hpp"
@@ -147,4 +150,30 @@ TEST_CASE("values_far_from_defaults ranks the scenario values by distance from t
   REQUIRE(far.size() == 2);
   CHECK_THAT(far[0], Contains("destinations.0.general_imports_usd = 1e+300"));
   CHECK_THAT(far[1], Contains("labour.normal_employment_rate = 0.9"));
+}
+
+TEST_CASE("write_file_atomically writes or replaces the whole file and leaves no temporary file", "[io]") {
+  const ScratchDir dir;
+  const auto entries = [&] {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir.path())) names.push_back(entry.path().filename().string());
+    return names;
+  };
+  const auto read = [](const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const fs::path file = dir.path() / "summary.txt";
+  write_file_atomically(file, std::string("first\0line\n", 11));
+  CHECK(read(file) == std::string("first\0line\n", 11));
+  write_file_atomically(file, "second");
+  CHECK(read(file) == "second");
+  CHECK(entries() == std::vector<std::string>{"summary.txt"});
+
+  // A folder that does not exist: nothing can be written.
+  CHECK_THROWS_WITH(write_file_atomically(dir.path() / "missing" / "a.csv", "x"), Contains("cannot write") && Contains("a.csv"));
+  // A non-empty folder in the way: the rename fails and the temporary file is removed.
+  dir.write("taken/inside.txt", "x");
+  CHECK_THROWS_WITH(write_file_atomically(dir.path() / "taken", "x"), Contains("cannot rename") && Contains("taken"));
+  CHECK(entries().size() == 2);
 }
