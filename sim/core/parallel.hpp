@@ -1,19 +1,19 @@
 #pragma once
 // The one place the model touches the thread pool. Loops split index ranges into blocks
 // whose boundaries depend only on the range and the grain, never on the thread count, so
-// every reduction adds the same numbers in the same order whatever the machine.
+// every reduction adds the same numbers in the same order whatever the machine (the one
+// exception, parallel_parts, is for bodies whose results cannot depend on the split).
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_reduce.h>
 #include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <vector>
 
 #ifdef PZSIM_PARALLEL_STD_THREADS
-#include <oneapi/tbb/task_arena.h>
-
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -25,6 +25,13 @@ namespace pzsim {
 
 // Default grain: large enough to amortise task overhead, small enough to balance 2-64 cores.
 inline constexpr std::size_t kDefaultGrain = 1024;
+
+namespace detail {
+// Parts for parallel_parts: one per thread of the current arena, at most one per index.
+inline std::size_t part_count(std::size_t n) {
+  return std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, oneapi::tbb::this_task_arena::max_concurrency())));
+}
+}  // namespace detail
 
 #ifdef PZSIM_PARALLEL_STD_THREADS
 // Only in the ThreadSanitizer build (scripts/test --sanitize, build-tsan/): the same loops on
@@ -90,6 +97,12 @@ void parallel_for(std::size_t n, Body&& body, std::size_t grain = kDefaultGrain)
   detail::run_blocks_on_threads(blocks.size(), [&](std::size_t b) { body(blocks[b].first, blocks[b].second); });
 }
 
+template <class Body>
+void parallel_parts(std::size_t n, Body&& body) {
+  const std::size_t parts = detail::part_count(n);
+  detail::run_blocks_on_threads(parts, [&](std::size_t p) { body(n * p / parts, n * (p + 1) / parts); });
+}
+
 template <class T, class Map, class Join>
 T deterministic_reduce(std::size_t n, T identity, Map&& map, Join&& join, std::size_t grain = kDefaultGrain) {
   if (n == 0) return identity;
@@ -113,6 +126,27 @@ void parallel_for(std::size_t n, Body&& body, std::size_t grain = kDefaultGrain)
   oneapi::tbb::parallel_for(
       oneapi::tbb::blocked_range<std::size_t>(0, n, grain),
       [&](const oneapi::tbb::blocked_range<std::size_t>& r) { body(r.begin(), r.end()); },
+      oneapi::tbb::simple_partitioner{});
+}
+
+// Calls body(begin, end) on [0, n) split into one part per thread (one part on one thread).
+// Unlike parallel_for, the split depends on the thread count, so this is only for bodies
+// whose results cannot depend on it: each index's state is written by the one part that owns
+// it, in an order that does not depend on where the part starts (e.g. crediting sellers,
+// each part walking every sale in a fixed order and keeping only its own sellers'). A part
+// per thread keeps such whole-input scans to one per thread.
+template <class Body>
+void parallel_parts(std::size_t n, Body&& body) {
+  const std::size_t parts = detail::part_count(n);
+  if (parts <= 1) {
+    if (n > 0) body(std::size_t{0}, n);
+    return;
+  }
+  oneapi::tbb::parallel_for(
+      oneapi::tbb::blocked_range<std::size_t>(0, parts, 1),
+      [&](const oneapi::tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t p = r.begin(); p < r.end(); ++p) body(n * p / parts, n * (p + 1) / parts);
+      },
       oneapi::tbb::simple_partitioner{});
 }
 

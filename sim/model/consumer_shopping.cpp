@@ -32,8 +32,13 @@ namespace {
 // Consumers are processed in chunks so the purchase buffer stays small at full scale.
 constexpr std::size_t kChunk = 1 << 18;
 
+// One category's listings in a destination, in slot order. What a purchase needs of the seller
+// (city, parcel or warehouse) is copied in, so a trip reads its listings' rows instead of
+// reaching into the firm store at random.
 struct Listings {
   std::vector<std::uint32_t> slot;   // firm slot
+  std::vector<std::uint32_t> city;   // seller's registered city
+  std::vector<std::uint8_t> parcel;  // ships parcels (not from an overseas warehouse)
   std::vector<double> days;          // delivery days
   std::vector<double> visibility;
   std::vector<double> attraction;    // exp(u_j / lambda)
@@ -56,11 +61,11 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
   for (const auto& sector : sc.sectors) sector_shares.push_back(sector.spending_share);
   const AliasTable sector_table(sector_shares);
 
-  // Per shopper: up to set_size purchases (listing index and amount) and how many; shared
+  // Per shopper: up to set_size purchases (seller's slot and amount) and how many; shared
   // by all destinations so they are allocated once a month.
-  std::vector<std::uint32_t> bought_listing;
+  std::vector<std::uint32_t> bought_slot;
   std::vector<double> bought_usd;
-  std::vector<std::uint16_t> bought_count, bought_sector;  // consideration sets up to 256, sectors up to 65535
+  std::vector<std::uint16_t> bought_count;  // consideration sets up to 256
   // Parcel sales by seller city, and those sales times their delivery days, over every
   // destination: the city's sales-weighted delivery time is their ratio.
   const std::size_t n_cities = static_cast<std::size_t>(w.cities);
@@ -105,21 +110,32 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
         offer_attraction[i] = std::exp(std::clamp(utility / lambda, -300.0, 300.0));
       }
     });
-    for (auto& l : listings) {
-      l.slot.clear();
-      l.days.clear();
-      l.visibility.clear();
-      l.attraction.clear();
-    }
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      if (!offered[i]) continue;
-      Listings& l = listings[f.sector[i]];
-      l.slot.push_back(static_cast<std::uint32_t>(i));
-      l.visibility.push_back(offer_visibility[i]);
-      l.days.push_back(offer_days[i]);
-      l.attraction.push_back(offer_attraction[i]);
-    }
-    for (auto& l : listings) l.table.build(l.visibility);
+    // Each category files its offers in slot order and builds its ranking table; the
+    // categories are independent, so they are filed in parallel.
+    parallel_for(
+        n_sec,
+        [&](std::size_t first, std::size_t last) {
+          for (std::size_t sec = first; sec < last; ++sec) {
+            Listings& l = listings[sec];
+            l.slot.clear();
+            l.city.clear();
+            l.parcel.clear();
+            l.days.clear();
+            l.visibility.clear();
+            l.attraction.clear();
+            for (std::size_t i = 0; i < n_firms; ++i) {
+              if (!offered[i] || f.sector[i] != sec) continue;
+              l.slot.push_back(static_cast<std::uint32_t>(i));
+              l.city.push_back(f.city[i]);
+              l.parcel.push_back(f.warehouse[econ::market_index(w, i, market)] ? 0 : 1);
+              l.visibility.push_back(offer_visibility[i]);
+              l.days.push_back(offer_days[i]);
+              l.attraction.push_back(offer_attraction[i]);
+            }
+            l.table.build(l.visibility);
+          }
+        },
+        1);
 
     // Potential spending of the destination on these categories (B / m over all categories)
     // is spread over its buyers by weight; a buyer shops in a month with probability
@@ -147,10 +163,9 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
     for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
       const std::size_t chunk_end = std::min(end, chunk + kChunk);
       const std::size_t count = chunk_end - chunk;
-      bought_listing.resize(count * set_size);
+      bought_slot.resize(count * set_size);
       bought_usd.resize(count * set_size);
       bought_count.assign(count, 0);
-      bought_sector.resize(count);
       const std::vector<double> chunk_totals = deterministic_reduce(
           count, std::vector<double>(totals.size(), 0.0),
           [&](std::size_t b, std::size_t e) {
@@ -183,19 +198,17 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
               const double p_cbec = odds * relative / ((1.0 + odds) / m + odds * relative);
               const double spend = s.consumers.weight[a] * per_weight_trip * p_cbec;  // before the online shock
               block_totals[0] += s.consumers.weight[a] * relative / (1.0 + relative);  // online purchase goes to China
-              bought_sector[r] = static_cast<std::uint16_t>(sector);
               bought_count[r] = static_cast<std::uint16_t>(drawn.size());
               for (std::size_t t = 0; t < drawn.size(); ++t) {
                 const double raw = spend * l.attraction[drawn[t]] / sum;
                 const double amount = raw * online_shock;
-                bought_listing[r * set_size + t] = drawn[t];
+                bought_slot[r * set_size + t] = l.slot[drawn[t]];
                 bought_usd[r * set_size + t] = amount;
                 block_totals[1] += amount;
                 block_totals[at_sector + sector] += raw;
-                const std::uint32_t slot = l.slot[drawn[t]];
-                if (!f.warehouse[econ::market_index(w, slot, market)]) {
-                  block_totals[at_parcel_usd + f.city[slot]] += amount;
-                  block_totals[at_parcel_days + f.city[slot]] += amount * l.days[drawn[t]];
+                if (l.parcel[drawn[t]]) {
+                  block_totals[at_parcel_usd + l.city[drawn[t]]] += amount;
+                  block_totals[at_parcel_days + l.city[drawn[t]]] += amount * l.days[drawn[t]];
                 }
               }
             }
@@ -203,16 +216,22 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
           },
           add_totals);
       totals = add_totals(std::move(totals), chunk_totals);
-      // Credit sellers in consumer order: a fixed summation order at any thread count.
-      for (std::size_t r = 0; r < count; ++r) {
-        const Listings& l = listings[bought_sector[r]];
-        for (std::size_t t = 0; t < bought_count[r]; ++t) {
-          const double amount = bought_usd[r * set_size + t];
-          const std::size_t k = econ::market_index(w, l.slot[bought_listing[r * set_size + t]], market);
-          f.spending_usd[k] += amount;
-          f.revenue_usd[k] += amount * (1.0 - platform.commission);
+      // Credit sellers in consumer order, a fixed summation order for each seller. The sellers
+      // are split into ranges of slots, one per thread; each range walks all the month's
+      // purchases and credits only its own sellers, so every seller still adds its sales in
+      // consumer order and the split does not change a byte.
+      parallel_parts(n_firms, [&](std::size_t first_slot, std::size_t last_slot) {
+        for (std::size_t r = 0; r < count; ++r) {
+          for (std::size_t t = 0; t < bought_count[r]; ++t) {
+            const std::size_t slot = bought_slot[r * set_size + t];
+            if (slot < first_slot || slot >= last_slot) continue;
+            const double amount = bought_usd[r * set_size + t];
+            const std::size_t k = econ::market_index(w, slot, market);
+            f.spending_usd[k] += amount;
+            f.revenue_usd[k] += amount * (1.0 - platform.commission);
+          }
         }
-      }
+      });
     }
     const double spending_total = totals[1], purchases_total = totals[0];
     const std::vector<double> spending_by_sector(totals.begin() + at_sector, totals.begin() + at_parcel_usd);

@@ -24,7 +24,6 @@ void close_firms(const World& w, State& s, MonthOutputs& out) {
       dies[i] = (f.insolvent[i] || f.loss_months[i] >= cfg.loss_months_to_exit || rng.bernoulli(hazard)) ? 1 : 0;
     }
   });
-  std::size_t kept = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (dies[i]) {
       const std::size_t city = f.city[i];
@@ -34,12 +33,9 @@ void close_firms(const World& w, State& s, MonthOutputs& out) {
       // Remaining cash goes to the owners; a negative balance is bills its suppliers never see paid.
       out.record_flow(kFirms, kHouseholds, f.cash_cny[i]);
       out.credit_written_off_cny += f.credit_cny[i];
-      continue;
     }
-    if (kept != i) f.move_slot(i, kept, w.markets);
-    ++kept;
   }
-  f.resize(kept, w.markets);
+  f.erase_slots(dies, w.markets);
 }
 
 }  // namespace pzsim

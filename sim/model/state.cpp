@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 
+#include "sim/core/parallel.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/model/economics.hpp"
 #include "sim/model/rules.hpp"
@@ -18,15 +19,54 @@ void FirmStore::resize(std::size_t n, int markets) {
   for_each_column([&](auto& column, bool per_market) { column.resize(per_market ? nm : n); });
 }
 
-void FirmStore::move_slot(std::size_t from, std::size_t to, int markets) {
+void FirmStore::erase_slots(const std::vector<std::uint8_t>& closes, int markets) {
   const std::size_t m = static_cast<std::size_t>(markets);
-  for_each_column([&](auto& column, bool per_market) {
-    if (!per_market) {
-      column[to] = column[from];
-      return;
+  const std::size_t n = size();
+  // Runs of surviving slots: slots [from, from + length) move down to `to`.
+  struct Run {
+    std::size_t from, to, length;
+  };
+  std::vector<Run> runs;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n;) {
+    if (closes[i]) {
+      ++i;
+      continue;
     }
-    for (std::size_t k = 0; k < m; ++k) column[to * m + k] = column[from * m + k];
-  });
+    const std::size_t from = i;
+    while (i < n && !closes[i]) ++i;
+    if (from != kept) runs.push_back({from, kept, i - from});
+    kept += i - from;
+  }
+  // Column by column, each a few long block moves (runs ascend and move down, so a run never
+  // overwrites one still to move); columns are independent, so they move in parallel.
+  std::size_t columns = 0;
+  for_each_column([&](auto&, bool) { ++columns; });
+  // Memory is given back when the store holds more than 3/2 of what survives, keeping an
+  // eighth to spare so the next months' births do not reallocate at once.
+  const bool give_back = id.capacity() * 2 > kept * 3;
+  parallel_for(
+      columns,
+      [&](std::size_t first, std::size_t last) {
+        std::size_t c = 0;
+        for_each_column([&](auto& column, bool per_market) {
+          const std::size_t index = c++;
+          if (index < first || index >= last) return;
+          const std::size_t width = per_market ? m : 1;
+          for (const Run& run : runs)
+            std::copy(column.begin() + static_cast<std::ptrdiff_t>(run.from * width),
+                      column.begin() + static_cast<std::ptrdiff_t>((run.from + run.length) * width),
+                      column.begin() + static_cast<std::ptrdiff_t>(run.to * width));
+          column.resize(kept * width);
+          if (give_back) {
+            std::remove_reference_t<decltype(column)> smaller;
+            smaller.reserve((kept + kept / 8) * width);
+            smaller.assign(column.begin(), column.end());
+            column.swap(smaller);
+          }
+        });
+      },
+      1);
 }
 
 namespace {

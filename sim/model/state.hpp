@@ -49,10 +49,11 @@ struct FirmStore {
   std::size_t size() const { return id.size(); }
   std::size_t bytes() const;  // heap bytes held (for the benchmark's bytes per agent)
   void resize(std::size_t n, int markets);
-  // Moves slot `from` into slot `to` (compaction keeps id order).
-  void move_slot(std::size_t from, std::size_t to, int markets);
+  // Removes the slots whose `closes` flag is set; the others keep their order (so ids stay in
+  // slot order). Gives memory back when at most two thirds of what the store holds is used.
+  void erase_slots(const std::vector<std::uint8_t>& closes, int markets);
 
-  // Calls f(column, per_market) for every column: the one list resize, move_slot and
+  // Calls f(column, per_market) for every column: the one list resize, erase_slots and
   // bytes share, so a new column cannot be forgotten by one of them.
   template <class F>
   void for_each_column(F&& f) { columns(*this, f); }

@@ -318,3 +318,62 @@ TEST_CASE("deterministic_reduce joins blocks in index order", "[core][parallel]"
     }
   }
 }
+
+TEST_CASE("parallel_parts covers every index from 0 to n once, one part per thread", "[core][parallel]") {
+  for (std::size_t n : {0u, 1u, 2u, 7u, 100000u}) {
+    for (int threads : kArenaSizes) {
+      INFO("n = " << n << ", threads = " << threads);
+      std::mutex mutex;
+      std::vector<std::pair<std::size_t, std::size_t>> parts;
+      in_arena(threads, [&] {
+        pzsim::parallel_parts(n, [&](std::size_t b, std::size_t e) {
+          std::lock_guard lock(mutex);
+          parts.emplace_back(b, e);
+        });
+      });
+      std::sort(parts.begin(), parts.end());
+      CHECK(parts.size() == std::min<std::size_t>(n, static_cast<std::size_t>(threads)));
+      std::size_t next = 0;
+      for (const auto& [b, e] : parts) {
+        CHECK(b == next);  // contiguous, no gap or overlap
+        CHECK(b < e);      // no empty part
+        next = e;
+      }
+      CHECK(next == n);
+    }
+  }
+}
+
+TEST_CASE("parallel_parts: owner-filtered sums in a fixed order are identical at any thread count",
+          "[core][parallel]") {
+  // The use it exists for: many order-sensitive additions into a few accounts, each part
+  // walking all of them in order and keeping its own accounts' (shop_cbec credits sellers so).
+  const std::size_t accounts = 97, payments = 50000;
+  const std::vector<double> amount = wild_values(payments);
+  std::vector<std::size_t> payee(payments);
+  for (std::size_t p = 0; p < payments; ++p) payee[p] = RandomStream(1, Stream::kTest, 0, p).below(accounts);
+  const auto credit = [&](int threads) {
+    std::vector<double> balance(accounts, 0.0);
+    in_arena(threads, [&] {
+      pzsim::parallel_parts(accounts, [&](std::size_t first, std::size_t last) {
+        for (std::size_t p = 0; p < payments; ++p)
+          if (payee[p] >= first && payee[p] < last) balance[payee[p]] += amount[p];
+      });
+    });
+    return balance;
+  };
+  const std::vector<double> reference = credit(1);
+  // Precondition: the order matters for this data (reversed, some account's balance differs).
+  std::vector<double> reversed(accounts, 0.0);
+  for (std::size_t p = payments; p-- > 0;) reversed[payee[p]] += amount[p];
+  bool order_matters = false;
+  for (std::size_t a = 0; a < accounts; ++a) order_matters = order_matters || bits(reversed[a]) != bits(reference[a]);
+  REQUIRE(order_matters);
+  for (int threads : kArenaSizes) {
+    INFO("threads = " << threads);
+    const std::vector<double> balance = credit(threads);
+    std::size_t differing = 0;
+    for (std::size_t a = 0; a < accounts; ++a) differing += bits(balance[a]) == bits(reference[a]) ? 0 : 1;
+    CHECK(differing == 0);
+  }
+}

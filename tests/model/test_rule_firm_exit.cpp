@@ -1,8 +1,12 @@
 // firm_exit.cpp: a firm closes if insolvent, after loss_months_to_exit (9) loss months, or with
-// probability death_rate (1 + 2 exp(-age / 24)); slots are compacted in id order.
+// probability death_rate (1 + 2 exp(-age / 24)); slots are compacted in id order
+// (FirmStore::erase_slots, tested here too).
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
 
 #include "rule_fixtures.hpp"
 
@@ -93,4 +97,50 @@ TEST_CASE("firm exit: the exogenous hazard is death_rate times 1 + 2 exp(-age/24
   bool ordered = true;
   for (std::size_t i = 1; i < s.firms.size(); ++i) ordered = ordered && s.firms.id[i - 1] < s.firms.id[i];
   CHECK(ordered);
+}
+
+TEST_CASE("firm store: erase_slots keeps the survivors in slot order in every column and gives memory back", "[model][rules]") {
+  constexpr int markets = 3;
+  const std::size_t n = 3000;
+  FirmStore f;
+  f.resize(n, markets);
+  // Each cell holds its index (mod 251 in byte columns), so every moved cell shows where it came from.
+  const auto value_of = [](auto& column, std::size_t cell) {
+    using T = typename std::remove_reference_t<decltype(column)>::value_type;
+    return sizeof(T) == 1 ? static_cast<T>(cell % 251) : static_cast<T>(cell);
+  };
+  f.for_each_column([&](auto& column, bool) {
+    for (std::size_t j = 0; j < column.size(); ++j) column[j] = value_of(column, j);
+  });
+  // Most slots close (the store then holds far more than it needs), including the first and last.
+  std::vector<std::uint8_t> closes(n, 0);
+  std::vector<std::size_t> survivors;
+  for (std::size_t i = 0; i < n; ++i) {
+    closes[i] = i == 0 || i == n - 1 || RandomStream(3, Stream::kTest, 0, i).uniform() < 0.7 ? 1 : 0;
+    if (!closes[i]) survivors.push_back(i);
+  }
+  REQUIRE(survivors.size() > 600);
+  f.erase_slots(closes, markets);
+  REQUIRE(f.size() == survivors.size());
+  std::size_t columns = 0, wrong = 0;
+  f.for_each_column([&](auto& column, bool per_market) {
+    ++columns;
+    const std::size_t width = per_market ? markets : 1;
+    CHECK(column.size() == survivors.size() * width);
+    for (std::size_t r = 0; r < survivors.size(); ++r)
+      for (std::size_t m = 0; m < width; ++m)
+        wrong += column[r * width + m] == value_of(column, survivors[r] * width + m) ? 0 : 1;
+  });
+  CHECK(columns > 20);
+  CHECK(wrong == 0);
+  // Memory given back, with an eighth to spare for births.
+  CHECK(f.id.capacity() >= survivors.size());
+  CHECK(f.id.capacity() <= survivors.size() + survivors.size() / 8);
+  CHECK(f.reputation.capacity() <= (survivors.size() + survivors.size() / 8) * markets);
+  // Nothing closing changes nothing.
+  const std::size_t capacity = f.id.capacity();
+  f.erase_slots(std::vector<std::uint8_t>(f.size(), 0), markets);
+  CHECK(f.size() == survivors.size());
+  CHECK(f.id.capacity() == capacity);
+  CHECK(f.id[0] == survivors[0]);
 }
