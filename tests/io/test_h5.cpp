@@ -1,15 +1,10 @@
 // HDF5 handles and the netCDF-4 style writer: ownership, exact round trip through the HDF5
-// C API, dimension-scale wiring, error reporting.
-#include <fcntl.h>
+// C API, dimension-scale wiring, byte-identical files. Misuse and I/O failures:
+// test_h5_errors.cpp; the sample file: h5_sample.hpp.
 #include <hdf5_hl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <array>
 #include <catch2/catch.hpp>
-#include <csignal>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -19,148 +14,12 @@
 
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
+#include "tests/io/h5_sample.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
 using namespace pzsim::h5;
-
-// A path in the temp folder, unique per process (ctest runs each test in its own process,
-// possibly in parallel), removed when the test ends.
-class TempPath {
- public:
-  explicit TempPath(const std::string& stem)
-      : path_(fs::temp_directory_path() / ("pzsim_test_" + stem + "_" + std::to_string(::getpid()) + ".h5")) {
-    fs::remove(path_);
-  }
-  ~TempPath() {
-    std::error_code ignored;
-    fs::remove(path_, ignored);
-  }
-  TempPath(const TempPath&) = delete;
-  TempPath& operator=(const TempPath&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-// Redirects file descriptor 2 to a temporary file while alive; text() returns what was written.
-class StderrCapture {
- public:
-  StderrCapture() : path_(fs::temp_directory_path() / ("pzsim_test_stderr_" + std::to_string(::getpid()))) {
-    std::fflush(stderr);
-    saved_ = ::dup(2);
-    const int capture = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(capture, 2);
-    ::close(capture);
-  }
-  ~StderrCapture() {
-    restore();
-    std::error_code ignored;
-    fs::remove(path_, ignored);
-  }
-  StderrCapture(const StderrCapture&) = delete;
-  StderrCapture& operator=(const StderrCapture&) = delete;
-  std::string text() {
-    restore();
-    std::ifstream in(path_);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
-
- private:
-  void restore() {
-    if (saved_ < 0) return;
-    std::fflush(stderr);
-    ::dup2(saved_, 2);
-    ::close(saved_);
-    saved_ = -1;
-  }
-  fs::path path_;
-  int saved_ = -1;
-};
-
-// --- The sample file: dims time (unlimited), city (labels), sector (labels), age (numbers).
-
-const std::vector<std::string> kCities = {"Shenzhen", "Shanghai", "Chéngdū"};  // non-ASCII on purpose
-const std::vector<std::string> kProvinces = {"Guangdong", "Shanghai", "Sichuan"};
-const std::vector<std::string> kSectors = {"industry", "services"};
-const std::vector<double> kAges = {20.0, 40.0, 60.0};
-const std::vector<std::string> kMonths = {"2012-01", "2012-02", "2012-03", "2012-04", "2012-05"};
-const std::vector<double> kDays = {15340, 15371, 15400, 15431, 15461};  // first of each month, days since 1970-01-01
-constexpr std::size_t kSteps = 5;
-
-double output_at(std::size_t t, std::size_t c, std::size_t s) { return 1000.0 * t + 10.0 * c + s + 0.25; }
-std::int64_t population_at(std::size_t t, std::size_t c) {
-  return 5'000'000'000 + 1'000'000 * static_cast<std::int64_t>(c) + 7 * static_cast<std::int64_t>(t);
-}
-
-void define_sample(NcWriter& writer) {
-  writer.set_attribute("title", "pzsim h5 test");
-  writer.set_attribute("seed", std::int64_t{1234567890123});
-  writer.set_attribute("scale", 0.5);
-  writer.set_attribute("threads", 8);   // int, stored as int64
-  writer.set_attribute("scale", 0.75);  // replaces the earlier value
-  writer.define_unlimited_dimension("time", "days since 1970-01-01", "standard", "time");
-  writer.define_dimension("city", kCities, "city");
-  writer.define_dimension("sector", kSectors, "economic sector");
-  writer.define_dimension("age", kAges, "years", "age of household head");
-  writer.define_variable({.name = "province", .dims = {"city"}, .type = ValueType::str, .long_name = "province"});
-  writer.define_variable({.name = "output",
-                          .dims = {"time", "city", "sector"},
-                          .type = ValueType::f64,
-                          .units = "CNY",
-                          .long_name = "gross output",
-                          .description = "value added by sector",
-                          .coordinates = {"province"},
-                          .attributes = {{"cell_methods", "time: sum"}, {"currency", "CNY"}}});
-  writer.define_variable({.name = "population",
-                          .dims = {"time", "city"},
-                          .type = ValueType::i64,
-                          .units = "persons",
-                          .long_name = "resident population",
-                          .coordinates = {"province"}});
-  writer.define_variable({.name = "month", .dims = {"time"}, .type = ValueType::str, .long_name = "calendar month"});
-  writer.define_variable(
-      {.name = "district_count", .dims = {"city"}, .type = ValueType::i32, .units = "1", .long_name = "districts"});
-  writer.define_variable({.name = "coastal",
-                          .dims = {"city"},
-                          .type = ValueType::u8,
-                          .long_name = "coastal city flag",
-                          .attributes = {{"flag_meanings", "inland coastal"}},
-                          .flag_values = {0, 1}});
-  writer.define_variable({.name = "age_weight", .dims = {"age"}, .units = "1", .long_name = "weight of age group"});
-  writer.set_variable_attribute("time", "standard_name", "time");
-  writer.set_variable_attribute("time", "bounds", "time_bnds");
-  writer.define_dimension("nv", 2);  // no coordinate variable
-  writer.define_variable({.name = "time_bnds", .dims = {"time", "nv"}, .long_name = "bounds of time"});
-}
-
-void write_sample(const fs::path& path) {
-  NcWriter writer = NcWriter::create(path);
-  define_sample(writer);
-  writer.write("province", kProvinces);
-  writer.write("district_count", std::vector<std::int32_t>{10, 16, 12});
-  writer.write("coastal", std::vector<std::uint8_t>{1, 1, 0});
-  writer.write("age_weight", std::vector<double>{0.5, 0.3, 0.2});
-  for (std::size_t t = 0; t < kSteps; ++t) {
-    std::vector<double> output;
-    for (std::size_t c = 0; c < kCities.size(); ++c)
-      for (std::size_t s = 0; s < kSectors.size(); ++s) output.push_back(output_at(t, c, s));
-    std::vector<std::int64_t> population;
-    for (std::size_t c = 0; c < kCities.size(); ++c) population.push_back(population_at(t, c));
-    if (t % 2 == 0) writer.append_time(kDays[t]);  // before or after the variables, either works
-    writer.append("output", output);
-    writer.append("population", population);
-    writer.append("month", kMonths[t]);
-    writer.append("time_bnds", std::vector<double>{kDays[t], kDays[t] + 31});
-    if (t % 2 == 1) writer.append_time(kDays[t]);
-  }
-  writer.write_group_dataset("snapshots/2012-05", "wealth", std::vector<double>{1.5, 2.5, 3.5});
-  writer.write_group_dataset("snapshots/2012-05", "household_id", std::vector<std::int64_t>{7, 8, 9});
-  REQUIRE(writer.time_length() == kSteps);
-  writer.close();
-}
+using namespace pzsim::testing::h5_sample;
 
 std::string string_attribute(hid_t object, const char* name) { return read_attribute<std::string>(object, name); }
 
@@ -183,45 +42,6 @@ std::vector<std::vector<std::string>> attached_scales(hid_t dataset) {
     scales.push_back(names);
   }
   return scales;
-}
-
-// Runs `attempt` in a child process and returns the message of the IoError it throws (or a
-// note that it threw something else or nothing). HDF5 cannot release a file whose final
-// flush failed and complains about it when the process exits, hence the child; it also
-// checks that nothing reached stderr.
-template <typename Attempt>
-std::string io_error_in_child(Attempt attempt) {
-  std::array<int, 2> channel{};
-  REQUIRE(::pipe(channel.data()) == 0);
-  StderrCapture capture;
-  std::fflush(nullptr);
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    ::close(channel[0]);
-    std::string message = "no exception";
-    try {
-      attempt();
-    } catch (const pzsim::IoError& error) {
-      message = error.what();
-    } catch (const std::exception& error) {
-      message = std::string("not an IoError: ") + error.what();
-    }
-    const bool sent = ::write(channel[1], message.data(), message.size()) == static_cast<ssize_t>(message.size());
-    ::_exit(sent ? 0 : 1);  // skips atexit handlers, HDF5's included
-  }
-  ::close(channel[1]);
-  std::string message;
-  std::array<char, 512> buffer{};
-  for (ssize_t count; (count = ::read(channel[0], buffer.data(), buffer.size())) > 0;)
-    message.append(buffer.data(), static_cast<std::size_t>(count));
-  ::close(channel[0]);
-  int status = 0;
-  REQUIRE(::waitpid(child, &status, 0) == child);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
-  CHECK(capture.text().empty());
-  return message;
 }
 
 }  // namespace
@@ -447,129 +267,6 @@ TEST_CASE("NcWriter writes byte-identical files for identical input", "[io]") {
     return std::vector<char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   };
   CHECK(bytes(first.path()) == bytes(second.path()));
-}
-
-TEST_CASE("NcWriter rejects misuse with std::invalid_argument", "[io]") {
-  const TempPath file("misuse");
-  NcWriter writer = NcWriter::create(file.path());
-  define_sample(writer);
-
-  CHECK_THROWS_AS(writer.append("output", std::vector<double>(5)), std::invalid_argument);      // needs 3 * 2
-  CHECK_THROWS_AS(writer.append("population", std::vector<double>(3)), std::invalid_argument);  // i64 variable
-  CHECK_THROWS_AS(writer.append("nonexistent", std::vector<double>(1)), std::invalid_argument);
-  CHECK_THROWS_AS(writer.write("output", std::vector<double>(6)), std::invalid_argument);  // time-varying
-  CHECK_THROWS_AS(writer.write("province", std::vector<std::string>{"only one"}), std::invalid_argument);
-  CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"nope"}, .long_name = "x"}), std::invalid_argument);
-  CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"city", "time"}, .long_name = "x"}),
-                  std::invalid_argument);  // unlimited dim not first
-  CHECK_THROWS_AS(
-      writer.define_variable({.name = "x", .dims = {"sector"}, .long_name = "x", .coordinates = {"province"}}),
-      std::invalid_argument);  // province spans city
-  CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"city"}, .long_name = "x", .coordinates = {"later"}}),
-                  std::invalid_argument);
-  CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"city"}}), std::invalid_argument);  // no long_name
-  CHECK_THROWS_AS(writer.define_variable({.name = "city", .dims = {"city"}, .long_name = "x"}), std::invalid_argument);
-  CHECK_THROWS_AS(writer.define_unlimited_dimension("step", "1", "", "step"), std::invalid_argument);
-  CHECK_THROWS_AS(writer.define_dimension("empty", std::vector<std::string>{}, "empty"), std::invalid_argument);
-  CHECK_THROWS_AS(writer.set_attribute("_NCProperties", "x"), std::invalid_argument);
-  CHECK_THROWS_AS(writer.set_variable_attribute("nonexistent", "axis", "T"), std::invalid_argument);
-  CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"city"}, .long_name = "x", .attributes = {{"units", "1"}}}),
-                  std::invalid_argument);  // units has its own member
-  CHECK_THROWS_AS(writer.define_variable({.name = "x", .dims = {"city"}, .type = ValueType::str, .long_name = "x",
-                                          .flag_values = {0, 1}}),
-                  std::invalid_argument);  // strings are not flags
-  CHECK_THROWS_AS(writer.define_dimension("nv2", std::size_t{0}), std::invalid_argument);
-  CHECK_THROWS_AS(writer.write_group_dataset("/", "x", std::vector<double>{1}), std::invalid_argument);
-  CHECK_THROWS_AS(NcWriter::create(file.path(), 10), std::invalid_argument);
-
-  // A rejected append changes nothing: one good step still gives a consistent file.
-  writer.append_time(kDays[0]);
-  writer.append("output", std::vector<double>(6, 1.0));
-  writer.append("population", std::vector<std::int64_t>(3, 1));
-  writer.append("month", kMonths[0]);
-  writer.append("time_bnds", std::vector<double>{kDays[0], kDays[0] + 31});
-  writer.close();
-  CHECK_THROWS_AS(writer.append_time(1.0), std::logic_error);  // closed
-  writer.close();                                              // idempotent
-
-  const File reopened = open_file(file.path());
-  const Dataset output = open_dataset(reopened.id(), "output");
-  CHECK(shape_of(output.id()) == std::vector<hsize_t>{1, 3, 2});
-}
-
-TEST_CASE("NcWriter::close reports time series that missed steps", "[io]") {
-  const TempPath file("short_series");
-  NcWriter writer = NcWriter::create(file.path());
-  define_sample(writer);
-  writer.append_time(kDays[0]);
-  writer.append("output", std::vector<double>(6, 1.0));
-  writer.append("month", kMonths[0]);  // population never appended
-  CHECK_THROWS_WITH(writer.close(), Catch::Contains("population") && Catch::Contains("0 time slices"));
-  CHECK(open_file(file.path()).valid());  // closed and readable all the same
-}
-
-TEST_CASE("NcWriter moves and closes from its destructor", "[io]") {
-  const TempPath file("moved");
-  {
-    NcWriter writer = NcWriter::create(file.path());
-    writer.set_attribute("title", "moved");
-    NcWriter moved = std::move(writer);
-    CHECK_THROWS_AS(writer.set_attribute("x", 1.0), std::logic_error);  // NOLINT(bugprone-use-after-move)
-    moved.set_attribute("after_move", 1.0);
-  }  // destructor closes
-  const File reopened = open_file(file.path());
-  CHECK(read_attribute<std::string>(reopened.id(), "title") == "moved");
-  CHECK(read_attribute<double>(reopened.id(), "after_move") == 1.0);
-}
-
-TEST_CASE("HDF5 failures throw IoError naming the file and print nothing", "[io]") {
-  const fs::path missing_folder = fs::temp_directory_path() / "pzsim_no_such_folder" / "sub" / "out.h5";
-  StderrCapture capture;
-  try {
-    NcWriter::create(missing_folder);
-    FAIL("create in a missing folder succeeded");
-  } catch (const pzsim::IoError& error) {
-    const std::string message = error.what();
-    CHECK_THAT(message, Catch::Contains(missing_folder.string()));
-    CHECK_THAT(message, Catch::StartsWith("cannot create") && Catch::Contains("No such file or directory"));
-  }
-  CHECK_THROWS_AS(open_file(missing_folder), pzsim::IoError);
-  {
-    const TempPath file("errors");
-    write_sample(file.path());
-    const File reopened = open_file(file.path());
-    CHECK_THROWS_WITH(open_dataset(reopened.id(), "nope"),
-                      Catch::Contains("'nope'") && Catch::Contains(file.path().string()));
-    CHECK_THROWS_AS(read_attribute<double>(reopened.id(), "nope"), pzsim::IoError);
-  }
-  CHECK(capture.text().empty());
-}
-
-TEST_CASE("NcWriter reports a full disk as IoError", "[io]") {
-  SECTION("when the file cannot even be created") {
-    if (!fs::exists("/dev/full")) return;
-    const std::string message = io_error_in_child([] {
-      NcWriter writer = NcWriter::create("/dev/full");
-      define_sample(writer);
-      writer.close();
-    });
-    CHECK_THAT(message, Catch::StartsWith("cannot create /dev/full: No space left on device"));
-  }
-  SECTION("when the data no longer fits") {
-    const TempPath file("file_size_limit");
-    const std::string message = io_error_in_child([&] {
-      // A file size limit stands in for a full disk: writes past it fail with EFBIG.
-      std::signal(SIGXFSZ, SIG_IGN);
-      const rlimit limit{64 * 1024, 64 * 1024};
-      ::setrlimit(RLIMIT_FSIZE, &limit);
-      NcWriter writer = NcWriter::create(file.path(), 0);
-      define_sample(writer);
-      writer.write_group_dataset("big", "values", std::vector<double>(1 << 20, 1.0));
-      writer.close();
-    });
-    CHECK_THAT(message, Catch::StartsWith("cannot ") && Catch::Contains(file.path().string()) &&
-                            Catch::Contains("File too large"));
-  }
 }
 
 // Writes h5_fixture.h5 into the current folder for tests/io/check_nc_xarray.py and h5dump -H.
