@@ -194,6 +194,9 @@ def main():
             fail(f"expected embedded PNG plots, found {len(parsed.imgs)} img elements: {[s[:40] for s in parsed.imgs]}")
 
         # Contents.
+        page_title = re.search(r"<title>(.*?)</title>", text)
+        if not page_title or not page_title.group(1).startswith("pzsim report: "):
+            fail(f"the page title is {page_title.group(1)[:80] if page_title else None!r}, not 'pzsim report: ...'")
         check_rows(parsed, comparison, "report.html")
         for needle, what in [("comparison-table", "the comparison table"), ("default.yaml", "the scenario file"),
                              ("Uncalibrated", "the uncalibrated caveat"), ("2020-07", "the definition-break caveat"),
