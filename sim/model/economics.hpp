@@ -80,11 +80,10 @@ inline double delivery_wedge(const World& w, const State& s, std::size_t i, int 
   return wedge;
 }
 
-// Seller revenue over factory-gate revenue: the delivery wedge without the commission,
-// which the platform keeps.
-inline double gross_wedge(const World& w, const State& s, std::size_t i, int market, int step) {
-  const double wedge = delivery_wedge(w, s, i, market, step);
-  return market % kChannels == kCbec ? wedge * (1.0 - sc(w).platform.commission) : wedge;
+// Seller revenue over factory-gate revenue: the market's delivery wedge without the
+// commission, which the platform keeps.
+inline double gross_wedge(const World& w, int market, double delivery_wedge) {
+  return market % kChannels == kCbec ? delivery_wedge * (1.0 - sc(w).platform.commission) : delivery_wedge;
 }
 
 // ---- Demand of a destination (docs/model.md, "Demand of a destination") ----

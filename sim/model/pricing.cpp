@@ -28,7 +28,7 @@ void price_firm(const World& w, State& s, std::size_t i, int step) {
     const std::size_t k = econ::market_index(w, i, m);
     const double wedge = econ::delivery_wedge(w, s, i, m, step);
     f.price_usd[k] = markup * cost * wedge / fx;
-    f.gross_wedge[k] = econ::gross_wedge(w, s, i, m, step);
+    f.gross_wedge[k] = econ::gross_wedge(w, m, wedge);
     // Only markets a firm serves need the (costly) appeal.
     f.appeal[k] = f.active[k] ? econ::ces_appeal(f.quality[i], f.price_usd[k], sigma) : 0.0;
   }
