@@ -158,25 +158,17 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
     }
   });
 
-  // Aggregation: every sum adds the firms in slot order. The economy-wide flows and exports
-  // by destination are one task; each city's sums (over its own firms, listed in slot order)
-  // are another: they touch disjoint sums, so the tasks run in parallel without changing a byte.
-  // A city's scalar sums are kept in locals and stored once (neighbouring cities share cache lines).
+  // Aggregation: every sum adds the firms in slot order. Three kinds of sums touch disjoint
+  // totals (the economy-wide flows, each city's fiscal sums and profits, the exports by city,
+  // destination and declared code), so each kind is one task walking all firms in slot order
+  // and the three run in parallel without changing a byte.
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
   const std::size_t n_cities = static_cast<std::size_t>(w.cities);
   std::vector<double> profit_sum(n_cities, 0.0), firm_count(n_cities, 0.0);
   // What buyers paid, by city and channel: over the volume, the average delivered price.
   std::vector<double> paid_usd(n_cities * kChannels, 0.0);
   const double usd = 1.0 / fx;
-  std::vector<std::size_t> city_begin(n_cities + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) ++city_begin[f.city[i] + 1];
-  for (std::size_t city = 0; city < n_cities; ++city) city_begin[city + 1] += city_begin[city];
-  std::vector<std::uint32_t> by_city(n);
-  {
-    std::vector<std::size_t> next(city_begin.begin(), city_begin.end() - 1);
-    for (std::size_t i = 0; i < n; ++i) by_city[next[f.city[i]]++] = static_cast<std::uint32_t>(i);
-  }
-  const auto economy_wide = [&] {
+  const auto flows = [&] {
     for (std::size_t i = 0; i < n; ++i) {
       const FirmBooks& bk = books[i];
       out.record_flow(kFirms, kRestOfWorld, bk.trade_costs_cny);
@@ -188,45 +180,43 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       out.record_flow(kBanks, kFirms, bk.draw_cny);
       out.record_flow(kFirms, kCentralGov, bk.tax_cny * fiscal.income_tax_central_share);
       out.record_flow(kFirms, kLocalGov, bk.tax_cny * (1.0 - fiscal.income_tax_central_share));
-      for (int m = 0; m < w.markets; ++m) {
-        const double revenue = f.revenue_usd[econ::market_index(w, i, m)];
-        if (revenue == 0.0) continue;
-        out.exports_by_destination_usd[static_cast<std::size_t>(m / kChannels) * kChannels + static_cast<std::size_t>(m % kChannels)] += revenue;
-      }
     }
   };
-  const auto one_city = [&](std::size_t city) {
-    double tax = out.tax_revenue_usd[city], central_cost = out.fiscal_cost_central_usd[city];
-    double forgone_vat = out.forgone_vat_usd[city], forgone_income_tax = out.forgone_income_tax_usd[city];
-    double local_cost = out.fiscal_cost_local_usd[city], profit = profit_sum[city], firms = firm_count[city];
-    for (std::size_t j = city_begin[city]; j < city_begin[city + 1]; ++j) {
-      const std::size_t i = by_city[j];
+  const auto fiscal_and_profit = [&] {
+    for (std::size_t i = 0; i < n; ++i) {
       const FirmBooks& bk = books[i];
-      tax += bk.tax_cny * usd;
+      const std::size_t city = f.city[i];
+      out.tax_revenue_usd[city] += bk.tax_cny * usd;
       const double central = bk.forgone_income_tax_cny * fiscal.income_tax_central_share + bk.forgone_vat_cny * fiscal.vat_central_share;
       const double local = bk.forgone_income_tax_cny * (1.0 - fiscal.income_tax_central_share) +
                            bk.forgone_vat_cny * (1.0 - fiscal.vat_central_share) + bk.subsidy_cny + bk.declaration_reward_cny;
-      central_cost += central * usd;
-      forgone_vat += bk.forgone_vat_cny * usd;
-      forgone_income_tax += bk.forgone_income_tax_cny * usd;
-      local_cost += local * usd;
-      profit += bk.profit_cny;
-      firms += 1.0;
-
+      out.fiscal_cost_central_usd[city] += central * usd;
+      out.forgone_vat_usd[city] += bk.forgone_vat_cny * usd;
+      out.forgone_income_tax_usd[city] += bk.forgone_income_tax_cny * usd;
+      out.fiscal_cost_local_usd[city] += local * usd;
+      profit_sum[city] += bk.profit_cny;
+      firm_count[city] += 1.0;
+    }
+  };
+  const auto exports = [&] {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t city = f.city[i];
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
         const int channel = m % kChannels;
+        const int dest = m / kChannels;
         const double revenue = f.revenue_usd[k];
         if (revenue == 0.0) continue;
         const double price = f.price_usd[k];
         out.exports_usd[(city * n_sec + f.sector[i]) * kChannels + static_cast<std::size_t>(channel)] += revenue;
+        out.exports_by_destination_usd[static_cast<std::size_t>(dest) * kChannels + static_cast<std::size_t>(channel)] += revenue;
         // Volume and price from what buyers paid (CBEC sellers' revenue is net of commission).
         out.exports_volume[city * kChannels + static_cast<std::size_t>(channel)] += f.spending_usd[k] / price;
         paid_usd[city * kChannels + static_cast<std::size_t>(channel)] += f.spending_usd[k];
         // Declared customs code: what the sale is recorded as, not how it travelled.
         double* declared = &out.exports_declared_usd[city * kCustomsCodes];
         if (channel == kGeneral) {
-          const double relabelled = bk.relabelled_share * revenue;
+          const double relabelled = books[i].relabelled_share * revenue;
           declared[kCode9710] += relabelled;
           declared[kCode0110] += revenue - relabelled;
         } else if (f.warehouse[k]) {
@@ -236,18 +226,14 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
         }
       }
     }
-    out.tax_revenue_usd[city] = tax, out.fiscal_cost_central_usd[city] = central_cost;
-    out.forgone_vat_usd[city] = forgone_vat, out.forgone_income_tax_usd[city] = forgone_income_tax;
-    out.fiscal_cost_local_usd[city] = local_cost, profit_sum[city] = profit, firm_count[city] = firms;
   };
   parallel_for(
-      n_cities + 1,
+      3,
       [&](std::size_t first, std::size_t last) {
         for (std::size_t task = first; task < last; ++task) {
-          if (task == n_cities)
-            economy_wide();
-          else
-            one_city(task);
+          if (task == 0) exports();  // the largest first
+          if (task == 1) fiscal_and_profit();
+          if (task == 2) flows();
         }
       },
       1);

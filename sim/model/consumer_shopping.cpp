@@ -110,27 +110,29 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
         offer_attraction[i] = std::exp(std::clamp(utility / lambda, -300.0, 300.0));
       }
     });
-    // Each category files its offers in slot order and builds its ranking table; the
-    // categories are independent, so they are filed in parallel.
+    // Offers are filed by category in slot order (one pass); then each category copies in what
+    // its listings need and builds its ranking table, the categories in parallel.
+    for (auto& l : listings) l.slot.clear();
+    for (std::size_t i = 0; i < n_firms; ++i)
+      if (offered[i]) listings[f.sector[i]].slot.push_back(static_cast<std::uint32_t>(i));
     parallel_for(
         n_sec,
         [&](std::size_t first, std::size_t last) {
           for (std::size_t sec = first; sec < last; ++sec) {
             Listings& l = listings[sec];
-            l.slot.clear();
-            l.city.clear();
-            l.parcel.clear();
-            l.days.clear();
-            l.visibility.clear();
-            l.attraction.clear();
-            for (std::size_t i = 0; i < n_firms; ++i) {
-              if (!offered[i] || f.sector[i] != sec) continue;
-              l.slot.push_back(static_cast<std::uint32_t>(i));
-              l.city.push_back(f.city[i]);
-              l.parcel.push_back(f.warehouse[econ::market_index(w, i, market)] ? 0 : 1);
-              l.visibility.push_back(offer_visibility[i]);
-              l.days.push_back(offer_days[i]);
-              l.attraction.push_back(offer_attraction[i]);
+            const std::size_t count = l.slot.size();
+            l.city.resize(count);
+            l.parcel.resize(count);
+            l.days.resize(count);
+            l.visibility.resize(count);
+            l.attraction.resize(count);
+            for (std::size_t j = 0; j < count; ++j) {
+              const std::size_t i = l.slot[j];
+              l.city[j] = f.city[i];
+              l.parcel[j] = f.warehouse[econ::market_index(w, i, market)] ? 0 : 1;
+              l.visibility[j] = offer_visibility[i];
+              l.days[j] = offer_days[i];
+              l.attraction[j] = offer_attraction[i];
             }
             l.table.build(l.visibility);
           }

@@ -22,45 +22,29 @@ void import_general_trade(const World& w, State& s, MonthOutputs& out) {
   FirmStore& f = s.firms;
   const std::size_t n = f.size();
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
-  const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
-  // Each destination's demand per unit of appeal and its total revenue are sums over the firms
-  // in slot order (read only, so the destinations are worked out in parallel); then each firm
-  // books its sales in every destination (firms in parallel: a firm's markets share cache
-  // lines, so they are written by one thread). The revenue is recorded in destination order.
-  std::vector<double> demand(n_dest * n_sec), revenue_total(n_dest, 0.0);
-  parallel_for(
-      n_dest,
-      [&](std::size_t first, std::size_t last) {
-        for (std::size_t dest = first; dest < last; ++dest) {
-          const int market = static_cast<int>(dest) * kChannels + kGeneral;
-          auto appeal = [&](std::size_t i) { return f.appeal[econ::market_index(w, i, market)]; };
-          std::vector<double> total(n_sec, 0.0);
-          for (std::size_t i = 0; i < n; ++i) total[f.sector[i]] += appeal(i);
-          const double offline = month.offline_multiplier[dest] / (1.0 + econ::online_odds(w, dest, s.step));
-          double* per_appeal = &demand[dest * n_sec];
-          for (std::size_t sec = 0; sec < n_sec; ++sec) {
-            per_appeal[sec] = offline * econ::non_cbec_imports_usd(w, dest, sec, s.step, s.cbec_spending_usd[dest * n_sec + sec]) /
-                              (s.general_competitor_index[dest * n_sec + sec] + total[sec]);
-          }
-          double destination_total = 0.0;
-          for (std::size_t i = 0; i < n; ++i)
-            if (appeal(i) != 0.0) destination_total += per_appeal[f.sector[i]] * appeal(i);
-          revenue_total[dest] = destination_total;
-        }
-      },
-      1);
-  parallel_for(n, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      for (std::size_t dest = 0; dest < n_dest; ++dest) {
-        const std::size_t k = econ::market_index(w, i, static_cast<int>(dest) * kChannels + kGeneral);
-        if (f.appeal[k] == 0.0) continue;
-        const double revenue = demand[dest * n_sec + f.sector[i]] * f.appeal[k];
-        f.revenue_usd[k] += revenue;
-        f.spending_usd[k] += revenue;
-      }
+  for (int d = 0; d < w.destinations; ++d) {
+    const std::size_t dest = static_cast<std::size_t>(d);
+    const int market = d * kChannels + kGeneral;
+    auto appeal = [&](std::size_t i) { return f.appeal[econ::market_index(w, i, market)]; };
+    std::vector<double> total(n_sec, 0.0);
+    for (std::size_t i = 0; i < n; ++i) total[f.sector[i]] += appeal(i);
+    std::vector<double> demand(n_sec);
+    const double offline = month.offline_multiplier[dest] / (1.0 + econ::online_odds(w, dest, s.step));
+    for (std::size_t sec = 0; sec < n_sec; ++sec) {
+      demand[sec] = offline * econ::non_cbec_imports_usd(w, dest, sec, s.step, s.cbec_spending_usd[dest * n_sec + sec]) /
+                    (s.general_competitor_index[dest * n_sec + sec] + total[sec]);
     }
-  });
-  for (std::size_t dest = 0; dest < n_dest; ++dest) out.record_flow(kRestOfWorld, kFirms, revenue_total[dest] * month.cny_per_usd);
+    double revenue_total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (appeal(i) == 0.0) continue;
+      const double revenue = demand[f.sector[i]] * appeal(i);
+      const std::size_t k = econ::market_index(w, i, market);
+      f.revenue_usd[k] += revenue;
+      f.spending_usd[k] += revenue;
+      revenue_total += revenue;
+    }
+    out.record_flow(kRestOfWorld, kFirms, revenue_total * month.cny_per_usd);
+  }
 }
 
 void sell_at_home(const World& w, State& s, MonthOutputs& out) {
