@@ -30,8 +30,11 @@ void adopt_awareness(const World& w, State& s, MonthOutputs& out) {
           // is far finer than the monthly adoption chances, 1e-3 and up).
           GroupedUniform32 learn_draw(w.seed, Stream::kAdoption, static_cast<std::uint32_t>(s.step));
           Weights block;
+          // Every buyer's draw is taken and awareness never goes back, so "adopted or learns now"
+          // needs no branch on the flag (which buyers are aware is too random to predict);
+          // the draw is a pure function of the buyer's id, so taking it changes nothing else.
           for (std::size_t a = begin + b; a < begin + e; ++a) {
-            if (!c.adopted[a] && p > 0.0 && learn_draw(c.id[a]) < p) c.adopted[a] = 1;
+            if (p > 0.0) c.adopted[a] |= static_cast<std::uint8_t>(learn_draw(c.id[a]) < p);
             block.aware += c.adopted[a] * c.weight[a];
             block.total += c.weight[a];
           }
