@@ -14,6 +14,7 @@
 #include "sim/calibrate/trace.hpp"
 #include "sim/compare/counterfactual.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/io/result_file.hpp"
 #include "sim/scenario/load.hpp"
 
@@ -286,7 +287,7 @@ std::vector<std::vector<double>> covariance_values(const Calibration& cal, const
   std::string text = header + "\n";
   for (std::size_t s = 0; s < C; ++s) {
     text += point + "," + std::to_string(cal.covariance_seeds[s]);
-    for (std::size_t k = 0; k < K; ++k) text += "," + exact_text(v.per_seed[k][s]);
+    for (std::size_t k = 0; k < K; ++k) text += "," + text::exact_text(v.per_seed[k][s]);
     text += "\n";
   }
   write_file_atomically(path, text);

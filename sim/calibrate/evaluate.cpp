@@ -8,6 +8,7 @@
 
 #include "sim/compare/counterfactual.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/evidence/measure.hpp"
 #include "sim/io/run_reader.hpp"
 #include "sim/run/run.hpp"
@@ -74,12 +75,6 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return parts;
 }
 
-std::string exact_text(double x) {
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", x);
-  return buffer;
-}
-
 double objective_of(const Calibration& cal, const std::vector<double>& mean) {
   double j = 0.0;
   for (std::size_t k = 0; k < cal.moments.size(); ++k) {
@@ -131,11 +126,11 @@ Evaluator::Evaluator(const Calibration& cal, std::filesystem::path work_dir, int
     // refuse the midpoint): every point of the search is then a valid scenario.
     for (double x : {p.lower, p.upper, 0.5 * (p.lower + p.upper)}) {
       std::vector<std::string> set;
-      for (const auto& k : keys) set.push_back(k + "=" + exact_text(x));
+      for (const auto& k : keys) set.push_back(k + "=" + text::exact_text(x));
       try {
         (void)load_scenario_text(base_.resolved_yaml, "resolved base scenario", set);
       } catch (const InputError& e) {
-        throw InputError(where + ": " + p.key + " = " + exact_text(x) + " is not a valid scenario value: " + e.what());
+        throw InputError(where + ": " + p.key + " = " + text::exact_text(x) + " is not a valid scenario value: " + e.what());
       }
     }
   }
@@ -144,7 +139,7 @@ Evaluator::Evaluator(const Calibration& cal, std::filesystem::path work_dir, int
 std::vector<std::string> Evaluator::assignments(const std::vector<double>& x) const {
   std::vector<std::string> set;
   for (std::size_t j = 0; j < keys_.size(); ++j)
-    for (const auto& k : keys_[j]) set.push_back(k + "=" + exact_text(x[j]));
+    for (const auto& k : keys_[j]) set.push_back(k + "=" + text::exact_text(x[j]));
   return set;
 }
 

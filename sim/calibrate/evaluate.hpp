@@ -64,7 +64,4 @@ class Evaluator {
 // The pieces of `text` between separators ("a.b" -> a, b; "" -> one empty piece).
 std::vector<std::string> split(const std::string& text, char separator);
 
-// "%.17g": the text every parameter value is set and stored with (it reads back exactly).
-std::string exact_text(double x);
-
 }  // namespace pzsim::calibrate

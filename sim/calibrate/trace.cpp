@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 
 namespace pzsim::calibrate {
 
@@ -66,7 +67,7 @@ void write_line(std::FILE* f, const std::string& line, const std::filesystem::pa
 std::string Trace::key(const std::optional<std::vector<double>>& x) {
   if (!x) return "base";
   std::string k;
-  for (double v : *x) k += (k.empty() ? "" : ",") + exact_text(v);
+  for (double v : *x) k += (k.empty() ? "" : ",") + text::exact_text(v);
   return k;
 }
 
@@ -152,15 +153,15 @@ const TraceRow& Trace::append(const std::string& phase, const std::optional<std:
   const std::string n = std::to_string(row.evaluation);
   for (std::size_t s = 0; s < cal_.seeds.size(); ++s) {
     std::string line = n + "," + std::to_string(cal_.seeds[s]);
-    for (const auto& m : row.values.per_seed) line += "," + exact_text(m[s]);
+    for (const auto& m : row.values.per_seed) line += "," + text::exact_text(m[s]);
     write_line(seeds_, line, seeds_path_);
   }
   std::string line = n + "," + phase;
-  for (std::size_t j = 0; j < cal_.parameters.size(); ++j) line += "," + (x ? exact_text((*x)[j]) : std::string());
-  for (double m : row.values.mean) line += "," + exact_text(m);
+  for (std::size_t j = 0; j < cal_.parameters.size(); ++j) line += "," + (x ? text::exact_text((*x)[j]) : std::string());
+  for (double m : row.values.mean) line += "," + text::exact_text(m);
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", row.values.wall_seconds);
-  line += "," + exact_text(row.values.objective) + "," + seconds;
+  line += "," + text::exact_text(row.values.objective) + "," + seconds;
   write_line(trace_, line, trace_path_);
   by_key_.emplace(key(row.x), rows_.size());
   rows_.push_back(std::move(row));

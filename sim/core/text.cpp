@@ -99,12 +99,13 @@ std::string double_quoted(std::string_view text, ControlEscape control) {
 
 std::string json_string(std::string_view text) { return double_quoted(text, {"\\u%04x", false}); }
 
-std::string json_number(double x) {
-  if (!std::isfinite(x)) return "null";
+std::string exact_text(double x) {
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%.17g", x);
   return buffer;
 }
+
+std::string json_number(double x) { return std::isfinite(x) ? exact_text(x) : "null"; }
 
 std::string csv_field(std::string_view text) {
   if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);

@@ -30,7 +30,10 @@ std::string double_quoted(std::string_view text, ControlEscape control);
 // A JSON string literal: quotes, backslash and control characters escaped (\n, \r, \t by
 // name, others as \u00XX); every other byte, UTF-8 included, as it is.
 std::string json_string(std::string_view text);
-// A JSON number that reads back as the same double (%.17g), or null when x is not finite.
+// x with 17 significant digits (%.17g), so it reads back as the same double: how parameter
+// values are set and stored (printf's "nan" and "inf" for those).
+std::string exact_text(double x);
+// A JSON number that reads back as the same double (exact_text), or null when x is not finite.
 std::string json_number(double x);
 
 // A CSV field (RFC 4180): as it is, or in double quotes (inner quotes doubled) when it holds a

@@ -5,6 +5,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/rng.hpp"
+#include "sim/core/text.hpp"
 #include "sim/sweep/sobol.hpp"
 
 namespace pzsim {
@@ -17,12 +18,6 @@ std::string_view design_name(DesignKind kind) {
     case DesignKind::saltelli: return "saltelli";
   }
   return "?";
-}
-
-std::string exact_text(double value) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", value);
-  return buf;
 }
 
 std::size_t point_count(const Design& d) {
@@ -98,7 +93,7 @@ std::vector<std::vector<std::string>> design_points(const Design& d) {
       for (std::size_t p = 0; p < n; ++p)
         for (std::size_t j = 0; j < k; ++j) {
           const Factor& f = d.factors[j];
-          points[p][j] = exact_text(f.min + unit[p * k + j] * (f.max - f.min));
+          points[p][j] = text::exact_text(f.min + unit[p * k + j] * (f.max - f.min));
         }
       break;
     }

@@ -54,7 +54,4 @@ std::vector<double> saltelli_unit(std::size_t base_samples, std::size_t factors)
 // The first Sobol' row a saltelli design of N base samples uses.
 std::uint64_t saltelli_skip(std::size_t base_samples);
 
-// Text of a double that parses back to the same value.
-std::string exact_text(double value);
-
 }  // namespace pzsim

@@ -420,7 +420,7 @@ std::string emit_sweep_yaml(const SweepSpec& spec) {
         y << "\n";
         for (const auto& level : f.levels) y << "      - " << level << "\n";
       } else {
-        y << " {min: " << exact_text(f.min) << ", max: " << exact_text(f.max) << "}\n";
+        y << " {min: " << text::exact_text(f.min) << ", max: " << text::exact_text(f.max) << "}\n";
       }
     }
     if (d.kind != DesignKind::grid) y << "  samples: " << d.samples << "\n";

@@ -13,6 +13,7 @@
 #include "sim/calibrate/calibrate.hpp"
 #include "sim/calibrate/evaluate.hpp"
 #include "sim/compare/counterfactual.hpp"
+#include "sim/core/text.hpp"
 #include "sim/scenario/load.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -31,9 +32,9 @@ struct Truth {
 };
 
 std::string recovery_yaml(const std::string& seeds, const std::vector<double>& targets, const std::string& optimiser) {
-  const auto t = [&](std::size_t i) { return exact_text(targets.at(i)); };
+  const auto t = [&](std::size_t i) { return text::exact_text(targets.at(i)); };
   // Standard errors of the targets: 5% of each (the weights only set the moments' relative say).
-  const auto se = [&](std::size_t i) { return exact_text(0.05 * std::abs(targets.at(i)) + 1e-9); };
+  const auto se = [&](std::size_t i) { return text::exact_text(0.05 * std::abs(targets.at(i)) + 1e-9); };
   std::ostringstream y;
   y << "description: recovery test\n"
     << "scenario: " << PZSIM_SOURCE_DIR << "/scenarios/default.yaml\n"

@@ -1,8 +1,11 @@
 #pragma once
 // Scenario files for the compare tests: a five-city scenario (two zones) and variants that
 // differ only in zone settings (so they share its counterfactual) or in something else.
+#include <cstdint>
 #include <string>
+#include <vector>
 
+#include "sim/compare/compare.hpp"
 #include "tests/support/five_cities.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -28,6 +31,17 @@ zones: {list: [{city: A, approval: 2015-01}]}
 description: "more firms"
 firms: {count: 1300}
 )");
+}
+
+// A request comparing the named scenario files of dir (see write_compare_scenarios) over
+// seeds, on 2 threads.
+inline CompareRequest compare_request(const ScratchDir& dir, const std::vector<std::string>& files,
+                                      std::vector<std::uint64_t> seeds) {
+  CompareRequest request;
+  for (const auto& file : files) request.scenario_paths.push_back((dir.path() / file).string());
+  request.seeds = std::move(seeds);
+  request.threads = 2;
+  return request;
 }
 
 }  // namespace pzsim::testing

@@ -32,11 +32,7 @@ bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max({1.0,
 TEST_CASE("compare: scenarios that differ only in zone settings share one counterfactual, run once per seed", "[compare]") {
   ScratchDir dir;
   write_compare_scenarios(dir);
-  CompareRequest request;
-  for (const char* f : {"a.yaml", "instruments.yaml", "rule.yaml", "firms.yaml"}) request.scenario_paths.push_back((dir.path() / f).string());
-  request.seeds = {1, 2};
-  request.threads = 2;
-  const Comparison c = run_comparison(request, nullptr);
+  const Comparison c = run_comparison(compare_request(dir, {"a.yaml", "instruments.yaml", "rule.yaml", "firms.yaml"}, {1, 2}), nullptr);
   // 4 policy runs and 2 distinct counterfactuals (a, instruments and rule share one), per seed.
   std::map<std::string, int> by_role;
   for (const auto& r : c.runs) ++by_role[r.role];
@@ -60,11 +56,7 @@ TEST_CASE("compare: scenarios that differ only in zone settings share one counte
 TEST_CASE("compare: national rows equal zone plus other cities, coastal + inland and the regions add up to zone cities", "[compare]") {
   ScratchDir dir;
   write_compare_scenarios(dir);
-  CompareRequest request;
-  request.scenario_paths = {(dir.path() / "a.yaml").string()};
-  request.seeds = {1, 2, 3};
-  request.threads = 2;
-  const Comparison c = run_comparison(request, nullptr);
+  const Comparison c = run_comparison(compare_request(dir, {"a.yaml"}, {1, 2, 3}), nullptr);
   int checked = 0;
   for (const Metric& m : metric_catalog()) {
     const auto& national = row(c, "a", "national", m.name);
@@ -113,11 +105,7 @@ TEST_CASE("compare: national rows equal zone plus other cities, coastal + inland
 TEST_CASE("compare: the decomposition parts of the zone-city gain sum to the total", "[compare]") {
   ScratchDir dir;
   write_compare_scenarios(dir);
-  CompareRequest request;
-  request.scenario_paths = {(dir.path() / "a.yaml").string()};
-  request.seeds = {1, 2, 3};
-  request.threads = 2;
-  const Comparison c = run_comparison(request, nullptr);
+  const Comparison c = run_comparison(compare_request(dir, {"a.yaml"}, {1, 2, 3}), nullptr);
   const std::pair<const char*, std::vector<const char*>> totals[] = {
       {"exports_cbec_recorded_usd", {"relabelling", "relocation", "births", "channel_switching", "business_stealing", "market_expansion"}},
       {"net_jobs_end", {"relocation", "births", "incumbent_firms", "services_and_suppliers", "labour_crowding_out"}},
@@ -202,10 +190,7 @@ TEST_CASE("compare: leave-one-batch-out removes exactly one batch, whatever the 
 TEST_CASE("compare: leave-one-batch-out rows, with a batch's event years", "[compare]") {
   ScratchDir dir;
   write_compare_scenarios(dir);
-  CompareRequest request;
-  request.scenario_paths = {(dir.path() / "a.yaml").string(), (dir.path() / "one.yaml").string()};
-  request.seeds = {1, 2};
-  request.threads = 2;
+  CompareRequest request = compare_request(dir, {"a.yaml", "one.yaml"}, {1, 2});
   request.by_cohort = true;
   const Comparison c = run_comparison(request, nullptr);
   // Per seed: 2 policy, 1 shared counterfactual, 2 + 1 leave-one-batch-out runs.
@@ -241,10 +226,7 @@ TEST_CASE("compare: the parameters are reported as calibrated only when every sc
   ScratchDir dir;
   write_compare_scenarios(dir);
   dir.write("calibrated.yaml", "extends: a.yaml\ncalibration: \"pzsim calibrate test.yaml: consumers.imitation\"\n");
-  CompareRequest request;
-  request.seeds = {1};
-  request.threads = 2;
-  request.scenario_paths = {(dir.path() / "calibrated.yaml").string()};
+  CompareRequest request = compare_request(dir, {"calibrated.yaml"}, {1});
   const Comparison calibrated = run_comparison(request, nullptr);
   CHECK_THAT(format_json(calibrated), Catch::Matchers::Contains("\"calibrated\": true"));
   CHECK_THAT(format_table(calibrated), Catch::Matchers::Contains("parameters: calibrated, by pzsim calibrate test.yaml"));

@@ -58,6 +58,15 @@ TEST_CASE("json_number round-trips doubles and writes null for non-finite", "[co
   CHECK(json_number(std::numeric_limits<double>::infinity()) == "null");
 }
 
+TEST_CASE("exact_text writes a double that reads back exactly, non-finite as printf does", "[core][text]") {
+  using pzsim::text::exact_text;
+  CHECK(exact_text(0.1) == "0.10000000000000001");
+  CHECK(exact_text(0.012) == "0.012");
+  CHECK(std::stod(exact_text(1.0 / 3.0)) == 1.0 / 3.0);
+  CHECK(exact_text(std::numeric_limits<double>::infinity()) == "inf");
+  CHECK(exact_text(-std::numeric_limits<double>::quiet_NaN()).find("nan") != std::string::npos);
+}
+
 TEST_CASE("double_quoted escapes control characters in the caller's form", "[core][text]") {
   using pzsim::text::double_quoted;
   CHECK(double_quoted("a\x01\x7f", {"\\x%02X", true}) == "\"a\\x01\\x7F\"");
