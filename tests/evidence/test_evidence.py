@@ -23,7 +23,6 @@ import sys
 import tempfile
 
 import h5py
-import numpy as np
 import xarray as xr
 import yaml
 
@@ -215,7 +214,6 @@ def window(ds, first, last):
 def expected_values(pol, cf, pol_h5, scenario, shares):
     """Every row's value recomputed from one seed's files."""
     f = pol.attrs["sample_fraction"]
-    rate = pol["cny_per_usd"]
     zone = pol["zone_active"]
     out = {}
 
