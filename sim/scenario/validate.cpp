@@ -195,7 +195,12 @@ void validate(Scenario& s, const PositionIndex& positions, const std::string& fi
   for (std::size_t i = 0; i < s.timeline.size(); ++i) {
     const auto& e = s.timeline[i];
     const std::string path = "timeline." + std::to_string(i);
-    if (e.end && *e.end < e.start) v.fail_at(path + ".end", "ends before it starts", "end >= start");
+    // A month a scenario can write is 1900-01 or later, so index 0 means start was left out; it
+    // would otherwise print as 0000-01, which does not load again.
+    if (e.start.index == 0)
+      v.fail_at(path + ".start", "no start month", "start: YYYY-MM, the first month the measure is in force");
+    else if (e.end && *e.end < e.start)
+      v.fail_at(path + ".end", "ends before it starts", "end >= start");
     if (e.destination != "all" && destination_names.count(e.destination) == 0) {
       {
         std::vector<std::string> names;
