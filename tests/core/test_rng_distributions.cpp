@@ -277,40 +277,32 @@ TEST_CASE("AliasTable: sampling frequencies follow the weights", "[core][rng]") 
     double total = 0.0;
     for (double w : weights) total += w;
     CHECK(table.total_weight() == Approx(total).epsilon(1e-12));
-    std::vector<std::uint64_t> counts(weights.size(), 0);
-    RandomStream rng(kSeed, Stream::kImportShopping, step, 99);
-    std::size_t out_of_range = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t k = table.sample(rng);
-      if (k < weights.size()) ++counts[k];
-      else ++out_of_range;
-    }
-    REQUIRE(out_of_range == 0);
-    std::size_t zero_hits = 0;
-    for (std::size_t i = 0; i < weights.size(); ++i)
-      if (weights[i] == 0.0) zero_hits += counts[i];
-    CHECK(zero_hits == 0);
     const std::size_t df = positive_count(weights) - 1;
-    const double chi2 = chi_square(counts, normalised(weights), n);
-    INFO("categories " << weights.size() << ", chi2 = " << chi2 << ", critical " << chi_square_critical(df));
-    CHECK(chi2 < chi_square_critical(df));
+    // Draws n categories with draw(), then checks that every draw is a category, no zero-weight
+    // category is drawn, and the frequencies pass the chi-square test.
+    auto check_draws = [&](const char* sampler, auto&& draw) {
+      INFO("sampler " << sampler << ", categories " << weights.size());
+      std::vector<std::uint64_t> counts(weights.size(), 0);
+      std::size_t out_of_range = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t k = draw();
+        if (k < weights.size()) ++counts[k];
+        else ++out_of_range;
+      }
+      REQUIRE(out_of_range == 0);
+      std::size_t zero_hits = 0;
+      for (std::size_t i = 0; i < weights.size(); ++i)
+        if (weights[i] == 0.0) zero_hits += counts[i];
+      CHECK(zero_hits == 0);
+      const double chi2 = chi_square(counts, normalised(weights), n);
+      INFO("chi2 = " << chi2 << ", critical " << chi_square_critical(df));
+      CHECK(chi2 < chi_square_critical(df));
+    };
+    RandomStream rng(kSeed, Stream::kImportShopping, step, 99);
+    check_draws("sample", [&] { return table.sample(rng); });
     // The same table sampled from 32-bit words (sample_word), four words per Philox block.
-    std::vector<std::uint64_t> word_counts(weights.size(), 0);
     pzsim::Uniform32Sequence words(RandomStream(kSeed, Stream::kImportShopping, step, 100), 0);
-    std::size_t word_out_of_range = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t k = table.sample_word(words.next_word());
-      if (k < weights.size()) ++word_counts[k];
-      else ++word_out_of_range;
-    }
-    REQUIRE(word_out_of_range == 0);
-    std::size_t zero_word_hits = 0;
-    for (std::size_t i = 0; i < weights.size(); ++i)
-      if (weights[i] == 0.0) zero_word_hits += word_counts[i];
-    CHECK(zero_word_hits == 0);
-    const double chi2_words = chi_square(word_counts, normalised(weights), n);
-    INFO("sample_word: chi2 = " << chi2_words);
-    CHECK(chi2_words < chi_square_critical(df));
+    check_draws("sample_word", [&] { return table.sample_word(words.next_word()); });
   };
   SECTION("small table with zero weights") {
     check_table({3.0, 0.0, 1.0, 0.0, 0.25, 5.75, 2.0, 0.0}, 2000000, 1);
