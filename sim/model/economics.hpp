@@ -4,6 +4,7 @@
 // rules that price, decide and book never disagree. Equations: docs/model.md.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "sim/model/state.hpp"
 
@@ -128,6 +129,23 @@ inline double china_share_path(const World& w, std::size_t d, int step) {
   const double share = dest.china_share * std::pow((1.0 + dest.import_growth) / (1.0 + dest.income_growth), years) *
                        (1.0 + online_odds(w, d, step)) * (1.0 - omega0);
   return std::clamp(share, 1e-4, 0.95);
+}
+
+// Chinese firms' general-trade appeal summed by destination and sector, [destination *
+// sectors + sector]. Each cell adds the firms in slot order (the same sums, in the same order,
+// as one pass per destination would give); every destination is summed in the one pass over
+// the firms, so each firm's appeals are read once.
+inline std::vector<double> general_appeal_totals(const World& w, const FirmStore& f) {
+  const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
+  const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
+  const std::size_t n_mkt = static_cast<std::size_t>(w.markets);
+  std::vector<double> total(n_dest * n_sec, 0.0);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const double* appeal = &f.appeal[i * n_mkt + kGeneral];
+    const std::size_t sec = f.sector[i];
+    for (std::size_t d = 0; d < n_dest; ++d) total[d * n_sec + sec] += appeal[d * kChannels];
+  }
+  return total;
 }
 
 // Demand shifter of a firm in CES terms: quality^(sigma-1) * price^(1-sigma).

@@ -17,18 +17,17 @@ namespace pzsim {
 void respond_foreign_competitors(const World& w, State& s) {
   const double kappa = w.scenario->consumers.competitor_response;
   if (kappa == 0.0) return;
-  const FirmStore& f = s.firms;
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
+  const std::vector<double> chinese = econ::general_appeal_totals(w, s.firms);
   for (int d = 0; d < w.destinations; ++d) {
     const std::size_t dest = static_cast<std::size_t>(d);
-    std::vector<double> chinese(n_sec, 0.0);
-    for (std::size_t i = 0; i < f.size(); ++i) chinese[f.sector[i]] += f.appeal[econ::market_index(w, i, d * kChannels + kGeneral)];
     const double target = econ::china_share_path(w, dest, s.step);
     const double target_log_odds = std::log(target / (1.0 - target));
     for (std::size_t sec = 0; sec < n_sec; ++sec) {
       double& index = s.general_competitor_index[dest * n_sec + sec];
-      if (!(chinese[sec] > 0.0) || !(index > 0.0)) continue;
-      const double log_odds = std::log(chinese[sec] / index);  // logit of s = A / (Phi + A)
+      const double appeal = chinese[dest * n_sec + sec];
+      if (!(appeal > 0.0) || !(index > 0.0)) continue;
+      const double log_odds = std::log(appeal / index);  // logit of s = A / (Phi + A)
       index *= std::exp(kappa * (log_odds - target_log_odds));
     }
   }

@@ -21,30 +21,35 @@ void import_general_trade(const World& w, State& s, MonthOutputs& out) {
   const MonthConditions& month = w.at(s.step);
   FirmStore& f = s.firms;
   const std::size_t n = f.size();
+  const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
-  for (int d = 0; d < w.destinations; ++d) {
-    const std::size_t dest = static_cast<std::size_t>(d);
-    const int market = d * kChannels + kGeneral;
-    auto appeal = [&](std::size_t i) { return f.appeal[econ::market_index(w, i, market)]; };
-    std::vector<double> total(n_sec, 0.0);
-    for (std::size_t i = 0; i < n; ++i) total[f.sector[i]] += appeal(i);
-    std::vector<double> demand(n_sec);
+  const std::size_t n_mkt = static_cast<std::size_t>(w.markets);
+  // Every destination in one pass over the firms: each destination's sums still add the
+  // firms in slot order, and a firm's markets share cache lines.
+  const std::vector<double> total = econ::general_appeal_totals(w, f);
+  std::vector<double> demand(n_dest * n_sec);
+  for (std::size_t dest = 0; dest < n_dest; ++dest) {
     const double offline = month.offline_multiplier[dest] / (1.0 + econ::online_odds(w, dest, s.step));
     for (std::size_t sec = 0; sec < n_sec; ++sec) {
-      demand[sec] = offline * econ::non_cbec_imports_usd(w, dest, sec, s.step, s.cbec_spending_usd[dest * n_sec + sec]) /
-                    (s.general_competitor_index[dest * n_sec + sec] + total[sec]);
+      const std::size_t cell = dest * n_sec + sec;
+      demand[cell] = offline * econ::non_cbec_imports_usd(w, dest, sec, s.step, s.cbec_spending_usd[cell]) /
+                     (s.general_competitor_index[cell] + total[cell]);
     }
-    double revenue_total = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (appeal(i) == 0.0) continue;
-      const double revenue = demand[f.sector[i]] * appeal(i);
-      const std::size_t k = econ::market_index(w, i, market);
+  }
+  std::vector<double> revenue_total(n_dest, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t sec = f.sector[i];
+    for (std::size_t dest = 0; dest < n_dest; ++dest) {
+      const std::size_t k = i * n_mkt + dest * kChannels + kGeneral;
+      const double appeal = f.appeal[k];
+      if (appeal == 0.0) continue;
+      const double revenue = demand[dest * n_sec + sec] * appeal;
       f.revenue_usd[k] += revenue;
       f.spending_usd[k] += revenue;
-      revenue_total += revenue;
+      revenue_total[dest] += revenue;
     }
-    out.record_flow(kRestOfWorld, kFirms, revenue_total * month.cny_per_usd);
   }
+  for (std::size_t dest = 0; dest < n_dest; ++dest) out.record_flow(kRestOfWorld, kFirms, revenue_total[dest] * month.cny_per_usd);
 }
 
 void sell_at_home(const World& w, State& s, MonthOutputs& out) {

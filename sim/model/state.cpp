@@ -228,16 +228,13 @@ void calibrate_competitors(const World& w, State& s) {
   const std::size_t n = s.firms.size();
   const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
-  s.general_competitor_index.assign(n_dest * n_sec, 0.0);
+  s.general_competitor_index = econ::general_appeal_totals(w, s.firms);
   s.domestic_competitor_index.assign(n_sec, 0.0);
   std::vector<double> domestic_appeal(n_sec, 0.0), firms_in_sector(n_sec, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t sec = s.firms.sector[i];
     domestic_appeal[sec] += s.firms.home_appeal[i];
     firms_in_sector[sec] += 1.0;
-    for (std::size_t d = 0; d < n_dest; ++d)
-      s.general_competitor_index[d * n_sec + sec] +=
-          s.firms.appeal[econ::market_index(w, i, static_cast<int>(d) * kChannels + kGeneral)];
   }
   for (std::size_t d = 0; d < n_dest; ++d) {
     const double share = econ::china_share_path(w, d, s.step);

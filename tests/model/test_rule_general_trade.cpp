@@ -146,3 +146,26 @@ TEST_CASE("general trade: home sales split the domestic market by home appeal", 
   CHECK(out.domestic_sales_cny[kD] == Approx(tools * 2.0));
   CHECK(flow(out, kHouseholds, kFirms) == Approx(toys * 8.0 + tools * 2.0));
 }
+
+TEST_CASE("general appeal totals: each destination and sector sums its firms' general-trade appeal in slot order",
+          "[model][rules]") {
+  const auto loaded = rule_scenario();
+  const World w = build_world(loaded.scenario, 7);
+  State s = blank_state(w, 4);
+  FirmStore& f = s.firms;
+  f.sector[3] = 1;
+  // us toys: 1e16 first, then two ones, each lost to rounding in slot order (1e16 + 1 rounds back
+  // to 1e16); in any other order the ones would add up to 2 first and survive.
+  f.appeal[mk(w, 0, 0, kGeneral)] = 1e16;
+  f.appeal[mk(w, 1, 0, kGeneral)] = 1.0;
+  f.appeal[mk(w, 2, 0, kGeneral)] = 1.0;
+  f.appeal[mk(w, 3, 0, kGeneral)] = 5.0;  // us tools
+  f.appeal[mk(w, 1, 1, kGeneral)] = 3.0;  // eu toys
+  f.appeal[mk(w, 1, 1, kCbec)] = 100.0;   // CBEC appeal is not general trade
+  const std::vector<double> total = econ::general_appeal_totals(w, f);
+  REQUIRE(total.size() == 4);  // [destination * sectors + sector]
+  CHECK(total[0] == 1e16);
+  CHECK(total[1] == 5.0);
+  CHECK(total[2] == 3.0);
+  CHECK(total[3] == 0.0);
+}
