@@ -31,12 +31,11 @@ namespace {
 
 // Consumers are processed in chunks so the purchase buffer stays small at full scale.
 constexpr std::size_t kChunk = 1 << 18;
-// Firm stores at least this large credit their sellers split by slot range across threads.
-constexpr std::size_t kSplitCreditingFirms = 100000;
 
 // One category's listings in a destination, in slot order. What a purchase needs of the seller
 // (city, parcel or warehouse) is copied in, so a trip reads its listings' rows instead of
-// reaching into the firm store at random.
+// reaching into the firm store at random. The sellers' sales of the month are credited here,
+// in a few MB that stay in cache, and written back to the firm store after the destination.
 struct Listings {
   std::vector<std::uint32_t> slot;   // firm slot
   std::vector<std::uint32_t> city;   // seller's registered city
@@ -44,7 +43,16 @@ struct Listings {
   std::vector<double> days;          // delivery days
   std::vector<double> visibility;
   std::vector<double> attraction;    // exp(u_j / lambda)
+  std::vector<double> spending_usd;  // the seller's spending_usd in this market, credited
+  std::vector<double> revenue_usd;   // the seller's revenue_usd in this market, credited
   AliasTable table;
+};
+
+// One purchase of a trip: the listing bought (in its category) and the amount paid.
+struct Purchase {
+  double usd;
+  std::uint32_t listing;
+  std::uint32_t sector;
 };
 
 }  // namespace
@@ -63,11 +71,12 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
   for (const auto& sector : sc.sectors) sector_shares.push_back(sector.spending_share);
   const AliasTable sector_table(sector_shares);
 
-  // Per shopper: up to set_size purchases (seller's slot and amount) and how many; shared
-  // by all destinations so they are allocated once a month.
-  std::vector<std::uint32_t> bought_slot;
-  std::vector<double> bought_usd;
-  std::vector<std::uint16_t> bought_count;  // consideration sets up to 256
+  // The purchases of a chunk of buyers: the block of buyers [b, e) writes its purchases in
+  // buyer order from b * set_size on, without gaps, and their number at bought_count[b]
+  // (0 for buyers that start no block), so crediting reads them in buyer order as one stream.
+  // Shared by all destinations so they are allocated once a month.
+  std::vector<Purchase> bought;
+  std::vector<std::uint32_t> bought_count;
   // Parcel sales by seller city, and those sales times their delivery days, over every
   // destination: the city's sales-weighted delivery time is their ratio.
   const std::size_t n_cities = static_cast<std::size_t>(w.cities);
@@ -128,10 +137,15 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
             l.days.resize(count);
             l.visibility.resize(count);
             l.attraction.resize(count);
+            l.spending_usd.resize(count);
+            l.revenue_usd.resize(count);
             for (std::size_t j = 0; j < count; ++j) {
               const std::size_t i = l.slot[j];
+              const std::size_t k = econ::market_index(w, i, market);
               l.city[j] = f.city[i];
-              l.parcel[j] = f.warehouse[econ::market_index(w, i, market)] ? 0 : 1;
+              l.parcel[j] = f.warehouse[k] ? 0 : 1;
+              l.spending_usd[j] = f.spending_usd[k];
+              l.revenue_usd[j] = f.revenue_usd[k];
               l.visibility[j] = offer_visibility[i];
               l.days[j] = offer_days[i];
               l.attraction[j] = offer_attraction[i];
@@ -167,13 +181,13 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
     for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
       const std::size_t chunk_end = std::min(end, chunk + kChunk);
       const std::size_t count = chunk_end - chunk;
-      bought_slot.resize(count * set_size);
-      bought_usd.resize(count * set_size);
+      bought.resize(count * set_size);
       bought_count.assign(count, 0);
       const std::vector<double> chunk_totals = deterministic_reduce(
           count, std::vector<double>(totals.size(), 0.0),
           [&](std::size_t b, std::size_t e) {
             std::vector<double> block_totals(totals.size(), 0.0);
+            std::size_t filled = b * set_size;  // this block's next purchase
             std::vector<std::uint32_t> drawn;
             drawn.reserve(set_size);
             // Whether to shop: one 32-bit uniform per buyer, four buyers to a Philox block. The
@@ -202,12 +216,10 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
               const double p_cbec = odds * relative / ((1.0 + odds) / m + odds * relative);
               const double spend = s.consumers.weight[a] * per_weight_trip * p_cbec;  // before the online shock
               block_totals[0] += s.consumers.weight[a] * relative / (1.0 + relative);  // online purchase goes to China
-              bought_count[r] = static_cast<std::uint16_t>(drawn.size());
               for (std::size_t t = 0; t < drawn.size(); ++t) {
                 const double raw = spend * l.attraction[drawn[t]] / sum;
                 const double amount = raw * online_shock;
-                bought_slot[r * set_size + t] = l.slot[drawn[t]];
-                bought_usd[r * set_size + t] = amount;
+                bought[filled++] = Purchase{amount, drawn[t], static_cast<std::uint32_t>(sector)};
                 block_totals[1] += amount;
                 block_totals[at_sector + sector] += raw;
                 if (l.parcel[drawn[t]]) {
@@ -216,34 +228,42 @@ void shop_cbec(const World& w, State& s, MonthOutputs& out) {
                 }
               }
             }
+            bought_count[b] = static_cast<std::uint32_t>(filled - b * set_size);
             return block_totals;
           },
           add_totals);
       totals = add_totals(std::move(totals), chunk_totals);
-      // Credit sellers in consumer order, a fixed summation order for each seller. In a large
-      // firm store the sellers are split into ranges of slots, one per thread; each range walks
-      // all the month's purchases and credits only its own sellers, so every seller still adds
-      // its sales in consumer order and the split does not change a byte. In a small store one
-      // pass is faster (measured at 2 threads: the default scenario's shop_cbec 0.31 s in one
-      // pass, 0.33 s split; at full scale the split and the listings' copied seller data
-      // together took it from 144 to 116 s).
-      const auto credit = [&](std::size_t first_slot, std::size_t last_slot) {
-        for (std::size_t r = 0; r < count; ++r) {
-          for (std::size_t t = 0; t < bought_count[r]; ++t) {
-            const std::size_t slot = bought_slot[r * set_size + t];
-            if (slot < first_slot || slot >= last_slot) continue;
-            const double amount = bought_usd[r * set_size + t];
-            const std::size_t k = econ::market_index(w, slot, market);
-            f.spending_usd[k] += amount;
-            f.revenue_usd[k] += amount * (1.0 - platform.commission);
+      // Credit sellers in consumer order, a fixed summation order for each seller, into the
+      // listings' copies of their sales (a listing is one seller in this market). The
+      // categories are split into one part per thread; each part walks all the chunk's trips
+      // and credits only its own categories, so every seller still adds its sales in consumer
+      // order and the split does not change a byte.
+      parallel_parts(n_sec, [&](std::size_t first_sector, std::size_t last_sector) {
+        for (std::size_t b = 0; b < count; ++b) {
+          for (std::size_t p = b * set_size; p < b * set_size + bought_count[b]; ++p) {
+            const Purchase& purchase = bought[p];
+            if (purchase.sector < first_sector || purchase.sector >= last_sector) continue;
+            Listings& l = listings[purchase.sector];
+            l.spending_usd[purchase.listing] += purchase.usd;
+            l.revenue_usd[purchase.listing] += purchase.usd * (1.0 - platform.commission);
           }
         }
-      };
-      if (n_firms >= kSplitCreditingFirms)
-        parallel_parts(n_firms, credit);
-      else
-        credit(0, n_firms);
+      });
     }
+    // The sellers' sales go back to the firm store, each category in slot order.
+    parallel_for(
+        n_sec,
+        [&](std::size_t first, std::size_t last) {
+          for (std::size_t sec = first; sec < last; ++sec) {
+            const Listings& l = listings[sec];
+            for (std::size_t j = 0; j < l.slot.size(); ++j) {
+              const std::size_t k = econ::market_index(w, l.slot[j], market);
+              f.spending_usd[k] = l.spending_usd[j];
+              f.revenue_usd[k] = l.revenue_usd[j];
+            }
+          }
+        },
+        1);
     const double spending_total = totals[1], purchases_total = totals[0];
     const std::vector<double> spending_by_sector(totals.begin() + at_sector, totals.begin() + at_parcel_usd);
     for (std::size_t city = 0; city < n_cities; ++city) {
