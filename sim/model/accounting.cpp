@@ -67,6 +67,7 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       double factory_revenue = f.domestic_revenue_cny[i];
       double working_capital = f.domestic_revenue_cny[i] / markup * sc.firms.working_capital_months_general;
       double retail_revenue = 0.0, retail_profit = 0.0, general_usd = 0.0;
+      const econ::FixedCosts fixed_costs(w, s, i, s.step);
       bk.revenue_cny = f.domestic_revenue_cny[i];
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
@@ -80,7 +81,7 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
         working_capital += market_factory_revenue / markup * econ::cash_cycle_months(w, s, i, channel, f.warehouse[k] != 0);
         double fixed = 0.0;
         if (f.active[k]) {
-          fixed = econ::fixed_cost_cny(w, s, i, m, s.step, f.products[k]);
+          fixed = fixed_costs.of(m, f.products[k]);
           if (channel == kCbec) {
             const double fee = sc.platform.monthly_fee_usd * fx;
             bk.platform_fees_cny += fee;

@@ -163,17 +163,35 @@ inline double sunk_cost_cny(const World& w, const State& s, std::size_t i, int m
 }
 
 // Monthly fixed cost of serving a market, CNY, including the platform fee and listed
-// products' compliance cost for CBEC.
+// products' compliance cost for CBEC:
+//   general: fixed_cost_general_cny
+//   CBEC:    fixed_cost_cbec_cny (1 - entry_cost_cut admin) + fee * CNY per USD
+//            + products * compliance_cost_per_product_cny (1 - compliance_cost_cut info)
+// FixedCosts works out a firm's city and month terms once for all its markets (the same
+// operations in the same order as one market at a time, so the same numbers).
+class FixedCosts {
+ public:
+  FixedCosts(const World& w, const State& s, std::size_t i, int step) {
+    const auto& f = sc(w).firms;
+    const std::size_t city = s.firms.city[i];
+    const double admin = level(s, city, Instrument::administration);
+    const double info = level(s, city, Instrument::information);
+    const auto& e = sc(w).zones.effects;
+    general_ = f.fixed_cost_general_cny;
+    cbec_ = f.fixed_cost_cbec_cny * (1.0 - e.entry_cost_cut * admin) + sc(w).platform.monthly_fee_usd * w.at(step).cny_per_usd;
+    per_product_ = f.compliance_cost_per_product_cny;
+    compliance_left_ = 1.0 - e.compliance_cost_cut * info;
+  }
+  double of(int market, int products) const {
+    if (market % kChannels == kGeneral) return general_;
+    return cbec_ + products * per_product_ * compliance_left_;
+  }
+
+ private:
+  double general_, cbec_, per_product_, compliance_left_;
+};
 inline double fixed_cost_cny(const World& w, const State& s, std::size_t i, int market, int step, int products) {
-  const auto& f = sc(w).firms;
-  if (market % kChannels == kGeneral) return f.fixed_cost_general_cny;
-  const std::size_t city = s.firms.city[i];
-  const double admin = level(s, city, Instrument::administration);
-  const double info = level(s, city, Instrument::information);
-  const auto& e = sc(w).zones.effects;
-  return f.fixed_cost_cbec_cny * (1.0 - e.entry_cost_cut * admin) +
-         sc(w).platform.monthly_fee_usd * w.at(step).cny_per_usd +
-         products * f.compliance_cost_per_product_cny * (1.0 - e.compliance_cost_cut * info);
+  return FixedCosts(w, s, i, step).of(market, products);
 }
 
 // Variable profit (CNY) from seller revenue in a market at the month's prices:

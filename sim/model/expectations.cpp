@@ -5,6 +5,7 @@
 // (information spillover), or 0.7 times the national figure when no local peer serves the
 // market. Noise shrinks with the information instrument (cleaner demand signals).
 #include <cmath>
+#include <memory>
 
 #include "sim/core/parallel.hpp"
 #include "sim/core/rng.hpp"
@@ -29,7 +30,8 @@ void form_expectations(const World& w, State& s) {
 
   // Last month's prices and potentials (what the firm and its peers just earned at).
   const std::vector<double>& potential = f.potential;
-  std::vector<double> last_variable_profit(n * n_mkt, 0.0);
+  // Only active markets' cells are written and read, so the buffer is not zeroed.
+  const std::unique_ptr<double[]> last_variable_profit(new double[n * n_mkt]);
   parallel_for(n, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       for (int m = 0; m < w.markets; ++m) {
@@ -79,6 +81,9 @@ void form_expectations(const World& w, State& s) {
       },
       (n_mkt + 1) / 2);
 
+  // Which markets each firm looks at this month, kept for enter_and_exit_markets (the same
+  // draws, so one Philox block per four markets is worked out once a month, not twice).
+  s.reconsidered.resize(n * n_mkt);
   const double base_noise = w.scenario->firms.signal_noise;
   const double noise_cut = w.scenario->zones.effects.signal_noise_cut;
   parallel_for(n, [&](std::size_t b, std::size_t e) {
@@ -86,11 +91,14 @@ void form_expectations(const World& w, State& s) {
       RandomStream rng(w.seed, Stream::kExpectations, static_cast<std::uint32_t>(step), f.id[i]);
       MarketReconsideration reconsiders(w, f.id[i], step);
       const double noise = base_noise * (1.0 - noise_cut * econ::level(s, f.city[i], Instrument::information));
+      const econ::FixedCosts fixed_costs(w, s, i, step);
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
+        const bool looks = reconsiders(m);
+        s.reconsidered[k] = looks ? 1 : 0;
         // An inactive market's prospects are only worked out when the firm looks at it.
-        if (!f.active[k] && !reconsiders(m)) continue;
-        const double fixed = econ::fixed_cost_cny(w, s, i, m, step, std::max(1, f.products[k]));
+        if (!f.active[k] && !looks) continue;
+        const double fixed = fixed_costs.of(m, std::max(1, f.products[k]));
         if (f.active[k]) {
           const double realised = last_variable_profit[k] - fixed;
           s.firms.expected_profit_cny[k] = f.months_active[k] <= 1
@@ -111,6 +119,7 @@ void form_expectations(const World& w, State& s) {
       }
     }
   });
+  s.reconsidered_step = step;
 }
 
 }  // namespace pzsim

@@ -28,14 +28,17 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
   std::vector<std::int8_t> change(n * static_cast<std::size_t>(w.markets), 0);
   std::vector<double> sunk_paid(n, 0.0);
 
+  // form_expectations has drawn this month's reconsiderations; drawn again only when it has not.
+  const bool drawn = s.reconsidered_step == step && s.reconsidered.size() == n * static_cast<std::size_t>(w.markets);
   parallel_for(n, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       RandomStream rng(w.seed, Stream::kMarketEntry, static_cast<std::uint32_t>(step), f.id[i]);
       const double line = econ::credit_line_cny(w, s, i);
       MarketReconsideration reconsiders(w, f.id[i], step);
+      const econ::FixedCosts fixed_costs(w, s, i, step);
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
-        if (!reconsiders(m)) continue;
+        if (!(drawn ? s.reconsidered[k] != 0 : reconsiders(m))) continue;
         rng.at(static_cast<std::uint32_t>(m));
         const double expected = f.expected_profit_cny[k];
         const double sunk = econ::sunk_cost_cny(w, s, i, m, step);
@@ -43,7 +46,7 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
         if (!f.active[k]) {
           const double value = expected * cfg.horizon_months - sunk;
           // Finance: sunk cost plus the working capital of the first month's production.
-          const double fixed = econ::fixed_cost_cny(w, s, i, m, step, 1);
+          const double fixed = fixed_costs.of(m, 1);
           const double markup = w.markup[f.sector[i]];
           const double production_cost = std::max(0.0, expected + fixed) / (1.0 - 1.0 / markup) / markup;
           const double working_capital =

@@ -2,6 +2,7 @@
 // The changing state of a run, stored as structures of arrays. Agents have stable ids;
 // randomness is keyed by id, never by the slot an agent happens to occupy.
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <vector>
 
@@ -128,6 +129,11 @@ struct State {
   std::vector<double> aware_share;               // [destination], weighted, last month
   std::vector<double> adopted_share_import;      // [city], last month
   std::vector<double> cbec_spending_usd;         // [destination * sectors + sector], this month, before the online shock
+  // This month's market reconsiderations, [slot * markets + market], 1 when the firm looks at
+  // the market (MarketReconsideration): drawn once by form_expectations for the month
+  // reconsidered_step and read by enter_and_exit_markets, which draws them itself for any other.
+  std::vector<std::uint8_t> reconsidered;
+  int reconsidered_step = INT_MIN;
 };
 
 State initial_state(const World& world);

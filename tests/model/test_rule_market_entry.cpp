@@ -209,3 +209,50 @@ TEST_CASE("market entry: MarketReconsideration answers exactly as reconsiders_ma
   CHECK(yes > 0);
   CHECK(yes < asked);
 }
+
+TEST_CASE("market entry: the reconsiderations form_expectations keeps are the ones entry would draw", "[model][rules]") {
+  const auto loaded = rule_scenario({"firms.entry_consideration_rate=0.4"});
+  const World w = build_world(loaded.scenario, 11);
+  const std::size_t n = 300;
+  State s = blank_state(w, n);
+  FirmStore& f = s.firms;
+  for (std::size_t i = 0; i < n; ++i) {
+    f.city[i] = f.production_city[i] = kC;
+    f.cash_cny[i] = 1e12;
+    // Half the firms serve every market and have served it long enough to leave it.
+    for (int m = 0; m < w.markets && i % 2 == 0; ++m) {
+      f.active[econ::market_index(w, i, m)] = 1;
+      f.months_active[econ::market_index(w, i, m)] = 12;
+    }
+  }
+  s.step = 5;
+  form_expectations(w, s);
+  REQUIRE(s.reconsidered_step == 5);
+  REQUIRE(s.reconsidered.size() == n * static_cast<std::size_t>(w.markets));
+  std::size_t looked = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int m = 0; m < w.markets; ++m) {
+      const bool looks = reconsiders_market(w, f.id[i], 5, m);
+      CHECK((s.reconsidered[econ::market_index(w, i, m)] != 0) == looks);
+      looked += looks ? 1 : 0;
+    }
+  }
+  CHECK(looked > 0);
+  CHECK(looked < n * static_cast<std::size_t>(w.markets));
+  // Entry with the kept draws and with its own (another month's kept draws are not used) gives
+  // the same entries and exits: inactive markets worth entering, active ones worth leaving.
+  for (std::size_t i = 0; i < n; ++i)
+    for (int m = 0; m < w.markets; ++m)
+      f.expected_profit_cny[econ::market_index(w, i, m)] = i % 2 == 0 ? -1e9 : 1e9;
+  State own = s;
+  own.reconsidered_step = 4;
+  MonthOutputs kept_out = fresh_outputs(w), own_out = fresh_outputs(w);
+  enter_and_exit_markets(w, s, kept_out);
+  enter_and_exit_markets(w, own, own_out);
+  CHECK(s.firms.active == own.firms.active);
+  CHECK(s.firms.cash_cny == own.firms.cash_cny);
+  CHECK(kept_out.market_entries == own_out.market_entries);
+  CHECK(kept_out.market_exits == own_out.market_exits);
+  CHECK(own_out.market_entries[kC * kChannels + kGeneral] > 0);
+  CHECK(own_out.market_exits[kC * kChannels + kGeneral] > 0);
+}
