@@ -24,43 +24,58 @@ void end_month(const World& w, State& s, MonthOutputs& out) {
     for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
     return a;
   };
-  const std::vector<std::int64_t> counts = deterministic_reduce(
-      f.size(), std::vector<std::int64_t>(at_products + n_cities, 0),
-      [&](std::size_t b, std::size_t e) {
-        std::vector<std::int64_t> block(at_products + n_cities, 0);
-        for (std::size_t i = b; i < e; ++i) {
-          const std::size_t city = f.city[i];
-          ++f.age_months[i];
-          ++block[city];
-          bool exports_by[kChannels] = {false, false};
-          for (int m = 0; m < w.markets; ++m) {
-            const std::size_t k = econ::market_index(w, i, m);
-            // This month's sales become last month's.
-            f.revenue_usd_last[k] = f.revenue_usd[k];
-            f.revenue_usd[k] = 0.0;
-            f.spending_usd[k] = 0.0;
-            if (!f.active[k]) continue;
-            ++f.months_active[k];
-            exports_by[m % kChannels] = true;
-            if (m % kChannels == kCbec) block[at_products + city] += f.products[k];
+  // The money stocks are one chain of additions in slot order (a fixed summation order) over
+  // columns the ageing does not touch, so they run as a task beside it.
+  std::vector<std::int64_t> counts;
+  const auto age_and_count = [&] {
+    counts = deterministic_reduce(
+        f.size(), std::vector<std::int64_t>(at_products + n_cities, 0),
+        [&](std::size_t b, std::size_t e) {
+          std::vector<std::int64_t> block(at_products + n_cities, 0);
+          for (std::size_t i = b; i < e; ++i) {
+            const std::size_t city = f.city[i];
+            ++f.age_months[i];
+            ++block[city];
+            bool exports_by[kChannels] = {false, false};
+            for (int m = 0; m < w.markets; ++m) {
+              const std::size_t k = econ::market_index(w, i, m);
+              // This month's sales become last month's.
+              f.revenue_usd_last[k] = f.revenue_usd[k];
+              f.revenue_usd[k] = 0.0;
+              f.spending_usd[k] = 0.0;
+              if (!f.active[k]) continue;
+              ++f.months_active[k];
+              exports_by[m % kChannels] = true;
+              if (m % kChannels == kCbec) block[at_products + city] += f.products[k];
+            }
+            for (std::size_t channel = 0; channel < kChannels; ++channel)
+              if (exports_by[channel]) ++block[at_exporters + city * kChannels + channel];
+            f.domestic_revenue_cny[i] = 0.0;
           }
-          for (std::size_t channel = 0; channel < kChannels; ++channel)
-            if (exports_by[channel]) ++block[at_exporters + city * kChannels + channel];
-          f.domestic_revenue_cny[i] = 0.0;
+          return block;
+        },
+        add_counts);
+  };
+  const auto money_stocks = [&] {
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      out.firm_cash_cny += f.cash_cny[i];
+      out.credit_outstanding_cny += f.credit_cny[i];
+    }
+  };
+  parallel_for(
+      2,
+      [&](std::size_t first, std::size_t last) {
+        for (std::size_t task = first; task < last; ++task) {
+          if (task == 0) age_and_count();
+          if (task == 1) money_stocks();
         }
-        return block;
       },
-      add_counts);
+      1);
   for (std::size_t city = 0; city < n_cities; ++city) {
     out.firms_alive[city] += counts[city];
     out.products_listed[city] += counts[at_products + city];
     for (std::size_t channel = 0; channel < kChannels; ++channel)
       out.exporters[city * kChannels + channel] += counts[at_exporters + city * kChannels + channel];
-  }
-  // Money stocks in slot order (a fixed summation order).
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    out.firm_cash_cny += f.cash_cny[i];
-    out.credit_outstanding_cny += f.credit_cny[i];
   }
   const std::vector<std::int64_t> employment = c.employment();
   for (std::size_t city = 0; city < employment.size(); ++city) {
