@@ -168,6 +168,28 @@ T deterministic_reduce(std::size_t n, T identity, Map&& map, Join&& join,
 
 #endif  // PZSIM_PARALLEL_STD_THREADS
 
+namespace detail {
+inline void append_block_starts(std::size_t begin, std::size_t end, std::size_t grain, std::vector<std::size_t>& out) {
+  if (end - begin <= grain) {
+    out.push_back(begin);
+    return;
+  }
+  const std::size_t middle = begin + (end - begin) / 2;
+  append_block_starts(begin, middle, grain, out);
+  append_block_starts(middle, end, grain, out);
+}
+}  // namespace detail
+
+// Where the blocks start that parallel_for and deterministic_reduce hand their bodies for
+// [0, n) and this grain (a range is halved while it holds more than `grain` indices), in
+// index order. A body that keeps a variable amount of output per block finds its block's
+// ordinal here (std::lower_bound of its begin), so the output can be read in index order.
+inline std::vector<std::size_t> block_starts(std::size_t n, std::size_t grain = kDefaultGrain) {
+  std::vector<std::size_t> starts;
+  if (n > 0) detail::append_block_starts(0, n, std::max<std::size_t>(grain, 1), starts);
+  return starts;
+}
+
 // Deterministic sum of f(i) over [0, n).
 template <class F>
 double deterministic_sum(std::size_t n, F&& f, std::size_t grain = kDefaultGrain) {

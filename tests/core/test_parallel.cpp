@@ -319,6 +319,30 @@ TEST_CASE("deterministic_reduce joins blocks in index order", "[core][parallel]"
   }
 }
 
+TEST_CASE("block_starts lists where deterministic_reduce's blocks start, in index order", "[core][parallel]") {
+  // The begins the reduction hands its map, joined by concatenation (so in index order).
+  auto map = [](std::size_t b, std::size_t) { return std::vector<std::size_t>{b}; };
+  auto join = [](std::vector<std::size_t> a, const std::vector<std::size_t>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  for (std::size_t n : {0u, 1u, 1024u, 1025u, 30011u, 262144u}) {
+    for (std::size_t grain : {1u, 100u, 1024u}) {
+      if (grain == 1 && n > 30011) continue;
+      INFO("n = " << n << ", grain = " << grain);
+      const std::vector<std::size_t> starts = pzsim::block_starts(n, grain);
+      for (int threads : kArenaSizes) {
+        INFO("threads = " << threads);
+        const auto got = in_arena(threads, [&] {
+          return pzsim::deterministic_reduce(n, std::vector<std::size_t>{}, map, join, grain);
+        });
+        CHECK(starts == got);
+      }
+    }
+  }
+  CHECK(pzsim::block_starts(4000) == pzsim::block_starts(4000, pzsim::kDefaultGrain));
+}
+
 TEST_CASE("parallel_parts covers every index from 0 to n once, one part per thread", "[core][parallel]") {
   for (std::size_t n : {0u, 1u, 2u, 7u, 100000u}) {
     for (int threads : kArenaSizes) {
