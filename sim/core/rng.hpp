@@ -257,11 +257,22 @@ class AliasTable {
   // low half is the coin. Each entry's probability is off by at most n / 2^32 of itself
   // (1e-4 for a table of 430,000 entries), far below sampling noise.
   std::size_t sample_word(std::uint32_t word) const {
-    const std::uint64_t x = static_cast<std::uint64_t>(word) * prob_.size();
-    const std::size_t i = static_cast<std::size_t>(x >> 32);
-    const double frac = (static_cast<double>(static_cast<std::uint32_t>(x)) + 0.5) * (1.0 / 4294967296.0);
-    return frac < prob_[i] ? i : alias_[i];
+    const std::size_t i = word_column(word, prob_.size());
+    return word_coin(word, prob_.size()) < prob_[i] ? i : alias_[i];
   }
+  // sample_word's two halves, for callers that keep the columns (probability(i), alias(i))
+  // beside their own data: the column a word picks in a table of n entries, and the coin
+  // compared with that column's probability (the outcome is the column if coin < probability,
+  // else its alias).
+  static std::size_t word_column(std::uint32_t word, std::size_t n) {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(word) * n) >> 32);
+  }
+  static double word_coin(std::uint32_t word, std::size_t n) {
+    const std::uint64_t x = static_cast<std::uint64_t>(word) * n;
+    return (static_cast<double>(static_cast<std::uint32_t>(x)) + 0.5) * (1.0 / 4294967296.0);
+  }
+  double probability(std::size_t i) const { return prob_[i]; }
+  std::size_t alias(std::size_t i) const { return alias_[i]; }
 
  private:
   std::vector<double> prob_;

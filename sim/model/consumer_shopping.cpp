@@ -46,6 +46,16 @@ struct Listings {
   std::vector<double> spending_usd;  // the seller's spending_usd in this market, credited
   std::vector<double> revenue_usd;   // the seller's revenue_usd in this market, credited
   AliasTable table;
+  // What one draw of a trip reads, in one record (one cache miss at full scale): the ranking
+  // table's column (probability and alias) and the listing's attraction and, if it ships
+  // parcels, its seller's city (-1 if it ships from a warehouse).
+  struct Draw {
+    double probability;
+    double attraction;
+    std::uint32_t alias;
+    std::int32_t parcel_city;
+  };
+  std::vector<Draw> draws;
 };
 
 // One purchase of a trip: the listing bought (in its category) and the amount paid.
@@ -126,7 +136,14 @@ void list_offers(const World& w, const State& s, int d, const std::vector<double
   }
   parallel_for(
       listings.size(), [&](std::size_t first, std::size_t last) {
-        for (std::size_t sec = first; sec < last; ++sec) listings[sec].table.build(listings[sec].visibility);
+        for (std::size_t sec = first; sec < last; ++sec) {
+          Listings& l = listings[sec];
+          l.table.build(l.visibility);
+          l.draws.resize(l.table.size());
+          for (std::size_t j = 0; j < l.draws.size(); ++j)
+            l.draws[j] = Listings::Draw{l.table.probability(j), l.attraction[j], static_cast<std::uint32_t>(l.table.alias(j)),
+                                        l.parcel[j] ? static_cast<std::int32_t>(l.city[j]) : -1};
+        }
       },
       1);
 }
@@ -179,7 +196,8 @@ void shop_destination(const World& w, State& s, int d, const AliasTable& sector_
           std::vector<double> block_totals(totals.size(), 0.0);
           std::vector<Purchase>& bought = shop.bought[static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), b) - starts.begin())];
           bought.clear();
-          std::vector<std::uint32_t> drawn;
+          std::vector<std::uint32_t> drawn, words(set_size);
+          std::vector<std::size_t> picked(set_size);
           drawn.reserve(set_size);
           // Whether to shop: one 32-bit uniform per buyer, four buyers to a Philox block. The
           // trip (category, then the consideration set) takes successive 32-bit words of the
@@ -194,13 +212,29 @@ void shop_destination(const World& w, State& s, int d, const AliasTable& sector_
             const std::size_t sector = sector_table.sample_word(trip.next_word());
             const Listings& l = listings[sector];
             if (l.table.empty()) continue;
+            // The consideration set: each draw's column is prefetched before any is read, then
+            // each outcome (the column or its alias, as AliasTable::sample_word) before its
+            // attraction is read, so the cache misses of a trip overlap.
+            const std::size_t n_listings = l.draws.size();
+            for (std::size_t t = 0; t < set_size; ++t) {
+              words[t] = trip.next_word();
+              picked[t] = AliasTable::word_column(words[t], n_listings);
+              __builtin_prefetch(&l.draws[picked[t]]);
+            }
+            for (std::size_t t = 0; t < set_size; ++t) {
+              const Listings::Draw& column = l.draws[picked[t]];
+              if (!(AliasTable::word_coin(words[t], n_listings) < column.probability)) {
+                picked[t] = column.alias;
+                __builtin_prefetch(&l.draws[picked[t]]);
+              }
+            }
             drawn.clear();
             double sum = 0.0;
             for (std::size_t t = 0; t < set_size; ++t) {
-              const auto j = static_cast<std::uint32_t>(l.table.sample_word(trip.next_word()));
+              const auto j = static_cast<std::uint32_t>(picked[t]);
               if (std::find(drawn.begin(), drawn.end(), j) != drawn.end()) continue;
               drawn.push_back(j);
-              sum += l.attraction[j];
+              sum += l.draws[j].attraction;
             }
             if (!(sum > 0.0)) continue;
             const double relative = non_chinese * std::pow(sum, lambda);  // R: the nest against non-Chinese sellers
@@ -208,14 +242,16 @@ void shop_destination(const World& w, State& s, int d, const AliasTable& sector_
             const double spend = s.consumers.weight[a] * per_weight_trip * p_cbec;  // before the online shock
             block_totals[0] += s.consumers.weight[a] * relative / (1.0 + relative);  // online purchase goes to China
             for (std::size_t t = 0; t < drawn.size(); ++t) {
-              const double raw = spend * l.attraction[drawn[t]] / sum;
+              const Listings::Draw& bought_listing = l.draws[drawn[t]];
+              const double raw = spend * bought_listing.attraction / sum;
               const double amount = raw * online_shock;
               bought.push_back(Purchase{amount, drawn[t], static_cast<std::uint32_t>(sector)});
               block_totals[1] += amount;
               block_totals[at.at_sector + sector] += raw;
-              if (l.parcel[drawn[t]]) {
-                block_totals[at.at_parcel_usd + l.city[drawn[t]]] += amount;
-                block_totals[at.at_parcel_days + l.city[drawn[t]]] += amount * l.days[drawn[t]];
+              if (bought_listing.parcel_city >= 0) {
+                const auto city = static_cast<std::size_t>(bought_listing.parcel_city);
+                block_totals[at.at_parcel_usd + city] += amount;
+                block_totals[at.at_parcel_days + city] += amount * l.days[drawn[t]];
               }
             }
           }

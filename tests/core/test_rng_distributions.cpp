@@ -269,6 +269,35 @@ TEST_CASE("RandomStream: categorical frequencies follow the weights", "[core][rn
   for (int k = 0; k < 100; ++k) CHECK(rng.categorical(one) == 0);
 }
 
+TEST_CASE("AliasTable: word_column and word_coin split a word as sample_word does", "[core][rng]") {
+  // word * n / 2^32 = column + low / 2^32, and the coin is the centre of the low half's cell,
+  // so column + coin is exactly word * n / 2^32 + 2^-33 (long double holds it exactly).
+  RandomStream rng(kSeed, Stream::kTest, 91, 0);
+  std::vector<double> weights(977);
+  for (double& x : weights) x = rng.lognormal(0.0, 1.0);
+  const AliasTable table(weights);
+  for (std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{977}, std::size_t{430000}}) {
+    INFO("n = " << n);
+    for (int k = 0; k < 20000; ++k) {
+      const auto word = static_cast<std::uint32_t>(k == 0 ? 0xffffffffu : rng.below(std::uint64_t{1} << 32));
+      const std::size_t column = AliasTable::word_column(word, n);
+      const double coin = AliasTable::word_coin(word, n);
+      REQUIRE(column < n);
+      REQUIRE((coin > 0.0 && coin < 1.0));
+      const long double exact = static_cast<long double>(word) * static_cast<long double>(n) / 4294967296.0L;
+      REQUIRE(static_cast<long double>(column) + static_cast<long double>(coin) == exact + 1.0L / 8589934592.0L);
+    }
+  }
+  // A caller keeping the columns elsewhere (probability, alias) draws what sample_word draws.
+  for (int k = 0; k < 20000; ++k) {
+    const auto word = static_cast<std::uint32_t>(rng.below(std::uint64_t{1} << 32));
+    const std::size_t column = AliasTable::word_column(word, table.size());
+    const std::size_t outcome =
+        AliasTable::word_coin(word, table.size()) < table.probability(column) ? column : table.alias(column);
+    REQUIRE(outcome == table.sample_word(word));
+  }
+}
+
 TEST_CASE("AliasTable: sampling frequencies follow the weights", "[core][rng]") {
   auto check_table = [](const std::vector<double>& weights, std::size_t n, std::uint32_t step) {
     const AliasTable table(weights);
