@@ -72,13 +72,18 @@ inline double trade_cost(const World& w, const State& s, std::size_t i, int mark
 // Ratio of the delivered price to the factory-gate price: trade cost, logistics and (CBEC)
 // the platform's commission, which the seller passes on. A `cbec_price` event scales the
 // CBEC wedge (a what-if cut in delivery costs; 1 otherwise).
-inline double delivery_wedge(const World& w, const State& s, std::size_t i, int market, int step) {
+// delivery_wedge_at takes the registered city, sector and warehouse flag as given.
+inline double delivery_wedge_at(const World& w, const State& s, std::size_t city, int sector, int market, bool warehouse,
+                                int step) {
   const int channel = market % kChannels;
-  const bool warehouse = s.firms.warehouse[market_index(w, i, market)] != 0;
-  double wedge = (1.0 + trade_cost(w, s, i, market, step)) * logistics_factor(w, s.firms.sector[i], channel, warehouse);
+  double wedge = (1.0 + trade_cost_from(w, s, city, market, step)) * logistics_factor(w, sector, channel, warehouse);
   if (channel == kCbec)
     wedge *= w.at(step).cbec_price_factor[static_cast<std::size_t>(market / kChannels)] / (1.0 - sc(w).platform.commission);
   return wedge;
+}
+inline double delivery_wedge(const World& w, const State& s, std::size_t i, int market, int step) {
+  return delivery_wedge_at(w, s, s.firms.city[i], s.firms.sector[i], market,
+                           s.firms.warehouse[market_index(w, i, market)] != 0, step);
 }
 
 // Seller revenue over factory-gate revenue: the market's delivery wedge without the

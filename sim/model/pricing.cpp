@@ -8,6 +8,7 @@
 // prices: the CES appeal q^(sigma-1) p^(1-sigma) of each market and at home, the wedge
 // between seller and factory-gate revenue, and potential (q / c)^(sigma-1).
 #include <cmath>
+#include <vector>
 
 #include "sim/core/parallel.hpp"
 #include "sim/model/economics.hpp"
@@ -15,7 +16,11 @@
 
 namespace pzsim {
 
-void price_firm(const World& w, State& s, std::size_t i, int step) {
+namespace {
+
+// Prices firm i with wedge(i, m) giving each market's delivery wedge.
+template <class Wedge>
+void price_firm_with(const World& w, State& s, std::size_t i, int step, const Wedge& wedge_of) {
   FirmStore& f = s.firms;
   const double sigma = w.sigma[f.sector[i]];
   const double markup = w.markup[f.sector[i]];
@@ -26,7 +31,7 @@ void price_firm(const World& w, State& s, std::size_t i, int step) {
   f.home_appeal[i] = econ::ces_appeal(f.quality[i], markup * cost, sigma);
   for (int m = 0; m < w.markets; ++m) {
     const std::size_t k = econ::market_index(w, i, m);
-    const double wedge = econ::delivery_wedge(w, s, i, m, step);
+    const double wedge = wedge_of(i, m);
     f.price_usd[k] = markup * cost * wedge / fx;
     f.gross_wedge[k] = econ::gross_wedge(w, m, wedge);
     // Only markets a firm serves need the (costly) appeal.
@@ -34,9 +39,44 @@ void price_firm(const World& w, State& s, std::size_t i, int step) {
   }
 }
 
+}  // namespace
+
+void price_firm(const World& w, State& s, std::size_t i, int step) {
+  price_firm_with(w, s, i, step, [&](std::size_t firm, int m) { return econ::delivery_wedge(w, s, firm, m, step); });
+}
+
 void set_prices(const World& w, State& s) {
-  parallel_for(s.firms.size(), [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) price_firm(w, s, i, s.step);
+  const FirmStore& f = s.firms;
+  const std::size_t n = f.size();
+  const int step = s.step;
+  const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
+  const std::size_t n_mkt = static_cast<std::size_t>(w.markets);
+  const std::size_t cells = static_cast<std::size_t>(w.cities) * n_sec * n_mkt * 2;
+  // A firm's wedges depend only on its registered city, sector, market and warehouse flag, so
+  // when there are more firms than (city, sector) pairs they are worked out once a month for
+  // every combination (econ::delivery_wedge_at, as price_firm does firm by firm: the same numbers).
+  if (cells / n_mkt / 2 > n) {
+    parallel_for(n, [&](std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) price_firm(w, s, i, step);
+    });
+    return;
+  }
+  std::vector<double> wedge(cells);
+  parallel_for(cells / 2, [&](std::size_t b, std::size_t e) {
+    for (std::size_t cell = b; cell < e; ++cell) {
+      const std::size_t m = cell % n_mkt, sec = cell / n_mkt % n_sec, city = cell / n_mkt / n_sec;
+      for (std::size_t warehouse = 0; warehouse < 2; ++warehouse)
+        wedge[cell * 2 + warehouse] =
+            econ::delivery_wedge_at(w, s, city, static_cast<int>(sec), static_cast<int>(m), warehouse != 0, step);
+    }
+  });
+  parallel_for(n, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      const double* firm_wedges = &wedge[(f.city[i] * n_sec + f.sector[i]) * n_mkt * 2];
+      price_firm_with(w, s, i, step, [&](std::size_t firm, int m) {
+        return firm_wedges[static_cast<std::size_t>(m) * 2 + (f.warehouse[firm * n_mkt + static_cast<std::size_t>(m)] != 0 ? 1 : 0)];
+      });
+    }
   });
 }
 

@@ -125,3 +125,37 @@ TEST_CASE("pricing: a cbec_price event scales Chinese sellers' delivered CBEC pr
   CHECK(after.firms.price_usd[mk(w, 0, 0, kGeneral)] * trend == Approx(before.firms.price_usd[mk(w, 0, 0, kGeneral)]));
   CHECK(after.firms.price_usd[mk(w, 0, 1, kCbec)] * trend == Approx(before.firms.price_usd[mk(w, 0, 1, kCbec)]));
 }
+
+TEST_CASE("pricing: set_prices' wedges worked out per city, sector, market and warehouse equal price_firm's", "[model][rules]") {
+  const auto loaded = rule_scenario();
+  const World w = build_world(loaded.scenario, 7);
+  // More firms than (city, sector) pairs, so set_prices works the wedges out once per combination.
+  const std::size_t n = 64;
+  State s = blank_state(w, n);
+  FirmStore& f = s.firms;
+  for (std::size_t i = 0; i < n; ++i) {
+    f.city[i] = static_cast<std::uint32_t>(i % 4);
+    f.production_city[i] = static_cast<std::uint32_t>((i / 4) % 4);
+    f.sector[i] = static_cast<std::uint16_t>((i / 16) % 2);
+    f.productivity[i] = 1.0 + 0.01 * static_cast<double>(i);
+    f.quality[i] = 0.5 + 0.02 * static_cast<double>(i);
+    for (int m = 0; m < w.markets; ++m) {
+      const std::size_t k = econ::market_index(w, i, m);
+      f.active[k] = (i + static_cast<std::size_t>(m)) % 3 != 0 ? 1 : 0;
+      f.warehouse[k] = (i / 2 + static_cast<std::size_t>(m)) % 2 == 0 ? 1 : 0;
+    }
+  }
+  set_level(s, kA, Instrument::information, 0.5);
+  set_level(s, kC, Instrument::information, 0.25);
+  s.step = 12;
+  State one_by_one = s;
+  set_prices(w, s);
+  for (std::size_t i = 0; i < n; ++i) price_firm(w, one_by_one, i, 12);
+  CHECK(s.firms.price_usd == one_by_one.firms.price_usd);
+  CHECK(s.firms.gross_wedge == one_by_one.firms.gross_wedge);
+  CHECK(s.firms.appeal == one_by_one.firms.appeal);
+  CHECK(s.firms.potential == one_by_one.firms.potential);
+  CHECK(s.firms.home_appeal == one_by_one.firms.home_appeal);
+  // The warehouse flag and the information levels change some wedges, so the table is not one number.
+  CHECK(s.firms.gross_wedge[econ::market_index(w, 0, 1)] != s.firms.gross_wedge[econ::market_index(w, 2, 1)]);
+}
