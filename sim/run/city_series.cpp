@@ -137,6 +137,10 @@ void CitySeries::add_firm_origins(const World& w, const State& state) {
   std::vector<double>& jobs_born = values_[index_of("firm_jobs_born")];
   const std::size_t row = static_cast<std::size_t>(state.step) * static_cast<std::size_t>(cities_);
   const std::size_t markets = static_cast<std::size_t>(w.markets);
+  // Slots are in id order (FirmStore), as is city_at_start_, so one forward walk finds each
+  // firm's start city; a store out of id order is searched instead.
+  auto start = city_at_start_.begin();
+  std::uint64_t previous_id = 0;
   for (std::size_t i = 0; i < f.size(); ++i) {
     const std::uint64_t id = f.id[i];
     const bool born_in_run = is_newborn_id(id) && newborn_birth_step(id) >= 0;
@@ -144,9 +148,12 @@ void CitySeries::add_firm_origins(const World& w, const State& state) {
     if (born_in_run) {
       origin = newborn_birth_city(id);
     } else {
-      const auto it = std::lower_bound(city_at_start_.begin(), city_at_start_.end(), std::make_pair(id, std::uint32_t{0}));
-      if (it != city_at_start_.end() && it->first == id) origin = it->second;
+      if (id < previous_id)
+        start = std::lower_bound(city_at_start_.begin(), city_at_start_.end(), std::make_pair(id, std::uint32_t{0}));
+      while (start != city_at_start_.end() && start->first < id) ++start;
+      if (start != city_at_start_.end() && start->first == id) origin = start->second;
     }
+    previous_id = id;
     const bool relocated = origin != f.city[i];
     if (!relocated && !born_in_run) continue;
     const std::size_t cell = row + f.city[i];

@@ -128,3 +128,29 @@ TEST_CASE("run library: sales and jobs by firm origin (relocated in, born during
   CHECK(series.at("exports_cbec_relocated_usd", 1, 0) == 0.0);
   CHECK(series.at("exports_cbec_born_usd", 1, 0) == 0.0);
 }
+
+TEST_CASE("run library: firm origins are found when the store's slots are not in id order", "[run]") {
+  ScratchDir dir;
+  write_compare_scenarios(dir);
+  const LoadedScenario loaded = load_scenario(dir.path() / "a.yaml");
+  const World w = build_world(loaded.scenario, 1);
+  State s;
+  s.firms.resize(2, w.markets);
+  // Founder 9 stays in city 1; founder 7, in the slot after it, moves from city 0 to city 3.
+  const std::uint64_t ids[2] = {9, 7};
+  const std::uint32_t cities_first[2] = {1, 0}, cities_later[2] = {1, 3};
+  CitySeries series(w);
+  MonthOutputs out;
+  out.reset(w);
+  for (int step = 0; step < 2; ++step) {
+    s.step = step;
+    for (std::size_t i = 0; i < 2; ++i) {
+      s.firms.id[i] = ids[i];
+      s.firms.city[i] = step == 0 ? cities_first[i] : cities_later[i];
+      s.firms.employees[i] = static_cast<std::int32_t>(10 * (i + 1));
+    }
+    series.add_month(w, s, out);
+  }
+  CHECK(series.at("firm_jobs_relocated", 1, 3) == 20.0);
+  CHECK(series.at("firm_jobs_relocated", 1, 1) == 0.0);
+}
