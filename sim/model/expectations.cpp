@@ -84,12 +84,14 @@ void form_expectations(const World& w, State& s) {
   // Which markets each firm looks at this month, kept for enter_and_exit_markets (the same
   // draws, so one Philox block per four markets is worked out once a month, not twice).
   s.reconsidered.resize(n * n_mkt);
+  s.reconsidered_id.resize(n);
   const double base_noise = w.scenario->firms.signal_noise;
   const double noise_cut = w.scenario->zones.effects.signal_noise_cut;
   parallel_for(n, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       RandomStream rng(w.seed, Stream::kExpectations, static_cast<std::uint32_t>(step), f.id[i]);
       MarketReconsideration reconsiders(w, f.id[i], step);
+      s.reconsidered_id[i] = f.id[i];
       const double noise = base_noise * (1.0 - noise_cut * econ::level(s, f.city[i], Instrument::information));
       const econ::FixedCosts fixed_costs(w, s, i, step);
       for (int m = 0; m < w.markets; ++m) {

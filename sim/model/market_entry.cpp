@@ -5,6 +5,7 @@
 // E: expected monthly profit, H: horizon months, S: sunk cost (administration and the
 // onboarding campaign cut CBEC's), WC: working capital the first month's production needs.
 #include <algorithm>
+#include <optional>
 
 #include "sim/core/parallel.hpp"
 #include "sim/core/rng.hpp"
@@ -29,8 +30,11 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
   const std::size_t cells = static_cast<std::size_t>(w.cities) * kChannels;
   enum Count : std::size_t { kEntered = 0, kExited = 1, kBlocked = 2 };
 
-  // form_expectations has drawn this month's reconsiderations; drawn again only when it has not.
-  const bool drawn = s.reconsidered_step == step && s.reconsidered.size() == n * static_cast<std::size_t>(w.markets);
+  // form_expectations has drawn this month's reconsiderations; a firm's row is reused only if
+  // it was drawn this month for the firm now in the slot, else the firm draws them itself.
+  const bool drawn_this_month = s.reconsidered_step == step &&
+                                s.reconsidered.size() == n * static_cast<std::size_t>(w.markets) &&
+                                s.reconsidered_id.size() == n;
   const auto add_counts = [](std::vector<std::int64_t> a, const std::vector<std::int64_t>& b) {
     for (std::size_t c = 0; c < a.size(); ++c) a[c] += b[c];
     return a;
@@ -45,11 +49,13 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
           };
           RandomStream rng(w.seed, Stream::kMarketEntry, static_cast<std::uint32_t>(step), f.id[i]);
           const double line = econ::credit_line_cny(w, s, i);
-          MarketReconsideration reconsiders(w, f.id[i], step);
+          const bool drawn = drawn_this_month && s.reconsidered_id[i] == f.id[i];
+          std::optional<MarketReconsideration> reconsiders;
+          if (!drawn) reconsiders.emplace(w, f.id[i], step);
           const econ::FixedCosts fixed_costs(w, s, i, step);
           for (int m = 0; m < w.markets; ++m) {
             const std::size_t k = econ::market_index(w, i, m);
-            if (!(drawn ? s.reconsidered[k] != 0 : reconsiders(m))) continue;
+            if (!(drawn ? s.reconsidered[k] != 0 : (*reconsiders)(m))) continue;
             rng.at(static_cast<std::uint32_t>(m));
             const double expected = f.expected_profit_cny[k];
             const double sunk = econ::sunk_cost_cny(w, s, i, m, step);

@@ -131,8 +131,11 @@ struct State {
   std::vector<double> cbec_spending_usd;         // [destination * sectors + sector], this month, before the online shock
   // This month's market reconsiderations, [slot * markets + market], 1 when the firm looks at
   // the market (MarketReconsideration): drawn once by form_expectations for the month
-  // reconsidered_step and read by enter_and_exit_markets, which draws them itself for any other.
+  // reconsidered_step and read by enter_and_exit_markets, which draws them itself for any other
+  // month and for any slot whose firm is no longer the one its row was drawn for
+  // (reconsidered_id[slot], so a store compacted or grown in between never reuses stale draws).
   std::vector<std::uint8_t> reconsidered;
+  std::vector<std::uint64_t> reconsidered_id;
   int reconsidered_step = INT_MIN;
 };
 

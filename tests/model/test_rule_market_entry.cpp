@@ -256,3 +256,34 @@ TEST_CASE("market entry: the reconsiderations form_expectations keeps are the on
   CHECK(own_out.market_entries[kC * kChannels + kGeneral] > 0);
   CHECK(own_out.market_exits[kC * kChannels + kGeneral] > 0);
 }
+
+TEST_CASE("market entry: kept reconsiderations are not reused for a slot that now holds another firm", "[model][rules]") {
+  const auto loaded = rule_scenario({"firms.entry_consideration_rate=0.4"});
+  const World w = build_world(loaded.scenario, 11);
+  const std::size_t n = 300;
+  State s = blank_state(w, n);
+  FirmStore& f = s.firms;
+  for (std::size_t i = 0; i < n; ++i) {
+    f.city[i] = f.production_city[i] = kC;
+    f.cash_cny[i] = 1e12;
+  }
+  s.step = 5;
+  form_expectations(w, s);
+  REQUIRE(s.reconsidered_step == 5);
+  // Between the phases the store changes at the same size: every slot now holds the firm that
+  // was in the next slot (as if slot 0's firm closed and one was born at the end).
+  for (std::size_t i = 0; i + 1 < n; ++i) f.id[i] = f.id[i + 1];
+  f.id[n - 1] = f.id[n - 2] + 1;
+  for (std::size_t i = 0; i < n; ++i)
+    for (int m = 0; m < w.markets; ++m) f.expected_profit_cny[econ::market_index(w, i, m)] = 1e9;
+  State own = s;
+  own.reconsidered_step = 4;  // another month's draws: entry draws every firm's itself
+  MonthOutputs kept_out = fresh_outputs(w), own_out = fresh_outputs(w);
+  enter_and_exit_markets(w, s, kept_out);
+  enter_and_exit_markets(w, own, own_out);
+  CHECK(s.firms.active == own.firms.active);
+  CHECK(s.firms.cash_cny == own.firms.cash_cny);
+  CHECK(kept_out.market_entries == own_out.market_entries);
+  CHECK(own_out.market_entries[kC * kChannels + kGeneral] > 0);
+  CHECK(own_out.market_entries[kC * kChannels + kCbec] > 0);
+}
