@@ -19,6 +19,7 @@
 // the logit, so the price coefficient is theta, the expenditure elasticity of CES demand.
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "sim/core/parallel.hpp"
 #include "sim/core/rng.hpp"
@@ -31,6 +32,9 @@ namespace {
 
 // Consumers are processed in chunks so the purchase buffer stays small at full scale.
 constexpr std::size_t kChunk = 1 << 18;
+// Buyers per block of a chunk's reduction; block_starts must be given the same grain as
+// deterministic_reduce so a block finds its purchase list by its first buyer.
+constexpr std::size_t kBuyerGrain = kDefaultGrain;
 
 // One category's listings in a destination, in slot order. What a purchase needs of the seller
 // (city, parcel or warehouse) is copied in, so a trip reads its listings' rows instead of
@@ -38,17 +42,15 @@ constexpr std::size_t kChunk = 1 << 18;
 // in a few MB that stay in cache, and written back to the firm store after the destination.
 struct Listings {
   std::vector<std::uint32_t> slot;   // firm slot
-  std::vector<std::uint32_t> city;   // seller's registered city
-  std::vector<std::uint8_t> parcel;  // ships parcels (not from an overseas warehouse)
   std::vector<double> days;          // delivery days
   std::vector<double> visibility;
-  std::vector<double> attraction;    // exp(u_j / lambda)
   std::vector<double> spending_usd;  // the seller's spending_usd in this market, credited
   std::vector<double> revenue_usd;   // the seller's revenue_usd in this market, credited
   AliasTable table;
   // What one draw of a trip reads, in one record (one cache miss at full scale): the ranking
-  // table's column (probability and alias) and the listing's attraction and, if it ships
-  // parcels, its seller's city (-1 if it ships from a warehouse).
+  // table's column (probability and alias, filled in once the table is built) and the
+  // listing's attraction exp(u_j / lambda) and, if it ships parcels, its seller's registered
+  // city (-1 if it ships from an overseas warehouse).
   struct Draw {
     double probability;
     double attraction;
@@ -100,11 +102,9 @@ void list_offers(const World& w, const State& s, int d, const std::vector<double
   const double lambda = cfg.nest_dissimilarity;
   for (auto& l : listings) {
     l.slot.clear();
-    l.city.clear();
-    l.parcel.clear();
     l.days.clear();
     l.visibility.clear();
-    l.attraction.clear();
+    l.draws.clear();
     l.spending_usd.clear();
     l.revenue_usd.clear();
   }
@@ -126,11 +126,10 @@ void list_offers(const World& w, const State& s, int d, const std::vector<double
                            cfg.delivery_day_cost * days + cfg.reputation_weight * f.reputation[k];
     Listings& l = listings[f.sector[i]];
     l.slot.push_back(static_cast<std::uint32_t>(i));
-    l.city.push_back(static_cast<std::uint32_t>(f.city[i]));
-    l.parcel.push_back(f.warehouse[k] ? 0 : 1);
     l.days.push_back(days);
     l.visibility.push_back(visibility);
-    l.attraction.push_back(std::exp(std::clamp(utility / lambda, -300.0, 300.0)));
+    l.draws.push_back(Listings::Draw{0.0, std::exp(std::clamp(utility / lambda, -300.0, 300.0)), 0,
+                                     f.warehouse[k] ? -1 : static_cast<std::int32_t>(f.city[i])});
     l.spending_usd.push_back(f.spending_usd[k]);
     l.revenue_usd.push_back(f.revenue_usd[k]);
   }
@@ -139,10 +138,12 @@ void list_offers(const World& w, const State& s, int d, const std::vector<double
         for (std::size_t sec = first; sec < last; ++sec) {
           Listings& l = listings[sec];
           l.table.build(l.visibility);
-          l.draws.resize(l.table.size());
-          for (std::size_t j = 0; j < l.draws.size(); ++j)
-            l.draws[j] = Listings::Draw{l.table.probability(j), l.attraction[j], static_cast<std::uint32_t>(l.table.alias(j)),
-                                        l.parcel[j] ? static_cast<std::int32_t>(l.city[j]) : -1};
+          // An empty table (no visible listing) is never drawn from.
+          if (l.table.empty()) l.draws.clear();
+          for (std::size_t j = 0; j < l.draws.size(); ++j) {
+            l.draws[j].probability = l.table.probability(j);
+            l.draws[j].alias = static_cast<std::uint32_t>(l.table.alias(j));
+          }
         }
       },
       1);
@@ -188,13 +189,16 @@ void shop_destination(const World& w, State& s, int d, const AliasTable& sector_
   for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
     const std::size_t chunk_end = std::min(end, chunk + kChunk);
     const std::size_t count = chunk_end - chunk;
-    const std::vector<std::size_t> starts = block_starts(count);
+    const std::vector<std::size_t> starts = block_starts(count, kBuyerGrain);
     shop.bought.resize(starts.size());
     const std::vector<double> chunk_totals = deterministic_reduce(
         count, std::vector<double>(totals.size(), 0.0),
         [&](std::size_t b, std::size_t e) {
           std::vector<double> block_totals(totals.size(), 0.0);
-          std::vector<Purchase>& bought = shop.bought[static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), b) - starts.begin())];
+          const auto start = std::lower_bound(starts.begin(), starts.end(), b);
+          if (start == starts.end() || *start != b)
+            throw std::logic_error("shop_cbec: a block of buyers does not start where block_starts says");
+          std::vector<Purchase>& bought = shop.bought[static_cast<std::size_t>(start - starts.begin())];
           bought.clear();
           std::vector<std::uint32_t> drawn, words(set_size);
           std::vector<std::size_t> picked(set_size);
@@ -257,7 +261,7 @@ void shop_destination(const World& w, State& s, int d, const AliasTable& sector_
           }
           return block_totals;
         },
-        add_totals);
+        add_totals, kBuyerGrain);
     totals = add_totals(std::move(totals), chunk_totals);
     // Credit sellers in consumer order, a fixed summation order for each seller, into the
     // listings' copies of their sales (a listing is one seller in this market). The
