@@ -143,12 +143,11 @@ inline double china_share_path(const World& w, std::size_t d, int step) {
 inline std::vector<double> general_appeal_totals(const World& w, const FirmStore& f) {
   const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
-  const std::size_t n_mkt = static_cast<std::size_t>(w.markets);
   std::vector<double> total(n_dest * n_sec, 0.0);
   for (std::size_t i = 0; i < f.size(); ++i) {
-    const double* appeal = &f.appeal[i * n_mkt + kGeneral];
     const std::size_t sec = f.sector[i];
-    for (std::size_t d = 0; d < n_dest; ++d) total[d * n_sec + sec] += appeal[d * kChannels];
+    for (std::size_t d = 0; d < n_dest; ++d)
+      total[d * n_sec + sec] += f.appeal[market_index(w, i, static_cast<int>(d) * kChannels + kGeneral)];
   }
   return total;
 }

@@ -23,7 +23,6 @@ void import_general_trade(const World& w, State& s, MonthOutputs& out) {
   const std::size_t n = f.size();
   const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
-  const std::size_t n_mkt = static_cast<std::size_t>(w.markets);
   // Every destination in one pass over the firms: each destination's sums still add the
   // firms in slot order, and a firm's markets share cache lines.
   const std::vector<double> total = econ::general_appeal_totals(w, f);
@@ -40,7 +39,7 @@ void import_general_trade(const World& w, State& s, MonthOutputs& out) {
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t sec = f.sector[i];
     for (std::size_t dest = 0; dest < n_dest; ++dest) {
-      const std::size_t k = i * n_mkt + dest * kChannels + kGeneral;
+      const std::size_t k = econ::market_index(w, i, static_cast<int>(dest) * kChannels + kGeneral);
       const double appeal = f.appeal[k];
       if (appeal == 0.0) continue;
       const double revenue = demand[dest * n_sec + sec] * appeal;

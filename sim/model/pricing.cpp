@@ -74,7 +74,7 @@ void set_prices(const World& w, State& s) {
     for (std::size_t i = b; i < e; ++i) {
       const double* firm_wedges = &wedge[(f.city[i] * n_sec + f.sector[i]) * n_mkt * 2];
       price_firm_with(w, s, i, step, [&](std::size_t firm, int m) {
-        return firm_wedges[static_cast<std::size_t>(m) * 2 + (f.warehouse[firm * n_mkt + static_cast<std::size_t>(m)] != 0 ? 1 : 0)];
+        return firm_wedges[static_cast<std::size_t>(m) * 2 + (f.warehouse[econ::market_index(w, firm, m)] != 0 ? 1 : 0)];
       });
     }
   });
