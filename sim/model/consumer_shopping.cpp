@@ -196,8 +196,10 @@ void shop_destination(const World& w, State& s, int d, const AliasTable& sector_
         [&](std::size_t b, std::size_t e) {
           std::vector<double> block_totals(totals.size(), 0.0);
           const auto start = std::lower_bound(starts.begin(), starts.end(), b);
-          if (start == starts.end() || *start != b)
-            throw std::logic_error("shop_cbec: a block of buyers does not start where block_starts says");
+          // Both ends: a finer block_starts grain would still list every block's start.
+          const std::size_t next_start = start == starts.end() || start + 1 == starts.end() ? count : *(start + 1);
+          if (start == starts.end() || *start != b || next_start != e)
+            throw std::logic_error("shop_cbec: a block of buyers does not span what block_starts says");
           std::vector<Purchase>& bought = shop.bought[static_cast<std::size_t>(start - starts.begin())];
           bought.clear();
           std::vector<std::uint32_t> drawn, words(set_size);
