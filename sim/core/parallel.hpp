@@ -190,6 +190,14 @@ inline std::vector<std::size_t> block_starts(std::size_t n, std::size_t grain = 
   return starts;
 }
 
+// The join of a deterministic_reduce over vectors of sums or counts: a[i] += b[i], element by
+// element (the left operand first, so each element's additions keep the reduction's order).
+template <class T>
+std::vector<T> add_elementwise(std::vector<T> a, const std::vector<T>& b) {
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+  return a;
+}
+
 // Deterministic sum of f(i) over [0, n).
 template <class F>
 double deterministic_sum(std::size_t n, F&& f, std::size_t grain = kDefaultGrain) {

@@ -181,10 +181,6 @@ void shop_destination(const World& w, State& s, int d, const AliasTable& sector_
   const TotalsLayout at(n_sec, static_cast<std::size_t>(w.cities));
   std::vector<double>& totals = shop.totals;
   totals.assign(at.size, 0.0);
-  const auto add_totals = [](std::vector<double> a, const std::vector<double>& b) {
-    for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
-    return a;
-  };
 
   for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
     const std::size_t chunk_end = std::min(end, chunk + kChunk);
@@ -263,8 +259,8 @@ void shop_destination(const World& w, State& s, int d, const AliasTable& sector_
           }
           return block_totals;
         },
-        add_totals, kBuyerGrain);
-    totals = add_totals(std::move(totals), chunk_totals);
+        add_elementwise<double>, kBuyerGrain);
+    totals = add_elementwise<double>(std::move(totals), chunk_totals);
     // Credit sellers in consumer order, a fixed summation order for each seller, into the
     // listings' copies of their sales (a listing is one seller in this market). The
     // categories are split into one part per thread; each part walks all the chunk's trips

@@ -20,10 +20,6 @@ void end_month(const World& w, State& s, MonthOutputs& out) {
   // them by block gives the same numbers in any order: [firms alive..., exporters by city and
   // channel..., products listed...].
   const std::size_t at_exporters = n_cities, at_products = at_exporters + n_cities * kChannels;
-  const auto add_counts = [](std::vector<std::int64_t> a, const std::vector<std::int64_t>& b) {
-    for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
-    return a;
-  };
   // The money stocks are one chain of additions in slot order (a fixed summation order) over
   // columns the ageing does not touch, so they run as a task beside it.
   std::vector<std::int64_t> counts;
@@ -54,7 +50,7 @@ void end_month(const World& w, State& s, MonthOutputs& out) {
           }
           return block;
         },
-        add_counts);
+        add_elementwise<std::int64_t>);
   };
   const auto money_stocks = [&] {
     for (std::size_t i = 0; i < f.size(); ++i) {

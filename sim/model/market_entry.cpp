@@ -35,10 +35,6 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
   const bool drawn_this_month = s.reconsidered_step == step &&
                                 s.reconsidered.size() == n * static_cast<std::size_t>(w.markets) &&
                                 s.reconsidered_id.size() == n;
-  const auto add_counts = [](std::vector<std::int64_t> a, const std::vector<std::int64_t>& b) {
-    for (std::size_t c = 0; c < a.size(); ++c) a[c] += b[c];
-    return a;
-  };
   const std::vector<std::int64_t> counts = deterministic_reduce(
       n, std::vector<std::int64_t>(3 * cells, 0),
       [&](std::size_t b, std::size_t e) {
@@ -97,7 +93,7 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out) {
         }
         return block;
       },
-      add_counts);
+      add_elementwise<std::int64_t>);
 
   // Sunk costs are paid to domestic service providers, booked in slot order.
   for (std::size_t i = 0; i < n; ++i)
