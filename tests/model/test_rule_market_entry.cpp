@@ -210,23 +210,49 @@ TEST_CASE("market entry: MarketReconsideration answers exactly as reconsiders_ma
   CHECK(yes < asked);
 }
 
-TEST_CASE("market entry: the reconsiderations form_expectations keeps are the ones entry would draw", "[model][rules]") {
-  const auto loaded = rule_scenario({"firms.entry_consideration_rate=0.4"});
-  const World w = build_world(loaded.scenario, 11);
-  const std::size_t n = 300;
+namespace {
+
+// n rich firms in city kC at step 5 (every second one serving every market long enough to
+// leave it, if `even_firms_serve`), after form_expectations has kept the month's
+// reconsiderations.
+State firms_with_kept_reconsiderations(const World& w, std::size_t n, bool even_firms_serve) {
   State s = blank_state(w, n);
   FirmStore& f = s.firms;
   for (std::size_t i = 0; i < n; ++i) {
     f.city[i] = f.production_city[i] = kC;
     f.cash_cny[i] = 1e12;
-    // Half the firms serve every market and have served it long enough to leave it.
-    for (int m = 0; m < w.markets && i % 2 == 0; ++m) {
+    for (int m = 0; m < w.markets && even_firms_serve && i % 2 == 0; ++m) {
       f.active[econ::market_index(w, i, m)] = 1;
       f.months_active[econ::market_index(w, i, m)] = 12;
     }
   }
   s.step = 5;
   form_expectations(w, s);
+  return s;
+}
+
+// Entry on `kept` with the kept reconsiderations, and on a copy told they are another month's,
+// so that entry draws every firm's itself.
+struct EntryBothWays {
+  State own;
+  MonthOutputs kept_out, own_out;
+};
+EntryBothWays enter_with_kept_and_own_draws(const World& w, State& kept) {
+  EntryBothWays r{kept, fresh_outputs(w), fresh_outputs(w)};
+  r.own.reconsidered_step = kept.step - 1;
+  enter_and_exit_markets(w, kept, r.kept_out);
+  enter_and_exit_markets(w, r.own, r.own_out);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("market entry: the reconsiderations form_expectations keeps are the ones entry would draw", "[model][rules]") {
+  const auto loaded = rule_scenario({"firms.entry_consideration_rate=0.4"});
+  const World w = build_world(loaded.scenario, 11);
+  const std::size_t n = 300;
+  State s = firms_with_kept_reconsiderations(w, n, true);
+  FirmStore& f = s.firms;
   REQUIRE(s.reconsidered_step == 5);
   REQUIRE(s.reconsidered.size() == n * static_cast<std::size_t>(w.markets));
   std::size_t looked = 0;
@@ -239,36 +265,26 @@ TEST_CASE("market entry: the reconsiderations form_expectations keeps are the on
   }
   CHECK(looked > 0);
   CHECK(looked < n * static_cast<std::size_t>(w.markets));
-  // Entry with the kept draws and with its own (another month's kept draws are not used) gives
-  // the same entries and exits: inactive markets worth entering, active ones worth leaving.
+  // Entry with the kept draws and with its own gives the same entries and exits: inactive
+  // markets worth entering, active ones worth leaving.
   for (std::size_t i = 0; i < n; ++i)
     for (int m = 0; m < w.markets; ++m)
       f.expected_profit_cny[econ::market_index(w, i, m)] = i % 2 == 0 ? -1e9 : 1e9;
-  State own = s;
-  own.reconsidered_step = 4;
-  MonthOutputs kept_out = fresh_outputs(w), own_out = fresh_outputs(w);
-  enter_and_exit_markets(w, s, kept_out);
-  enter_and_exit_markets(w, own, own_out);
-  CHECK(s.firms.active == own.firms.active);
-  CHECK(s.firms.cash_cny == own.firms.cash_cny);
-  CHECK(kept_out.market_entries == own_out.market_entries);
-  CHECK(kept_out.market_exits == own_out.market_exits);
-  CHECK(own_out.market_entries[kC * kChannels + kGeneral] > 0);
-  CHECK(own_out.market_exits[kC * kChannels + kGeneral] > 0);
+  const EntryBothWays r = enter_with_kept_and_own_draws(w, s);
+  CHECK(s.firms.active == r.own.firms.active);
+  CHECK(s.firms.cash_cny == r.own.firms.cash_cny);
+  CHECK(r.kept_out.market_entries == r.own_out.market_entries);
+  CHECK(r.kept_out.market_exits == r.own_out.market_exits);
+  CHECK(r.own_out.market_entries[kC * kChannels + kGeneral] > 0);
+  CHECK(r.own_out.market_exits[kC * kChannels + kGeneral] > 0);
 }
 
 TEST_CASE("market entry: kept reconsiderations are not reused for a slot that now holds another firm", "[model][rules]") {
   const auto loaded = rule_scenario({"firms.entry_consideration_rate=0.4"});
   const World w = build_world(loaded.scenario, 11);
   const std::size_t n = 300;
-  State s = blank_state(w, n);
+  State s = firms_with_kept_reconsiderations(w, n, false);
   FirmStore& f = s.firms;
-  for (std::size_t i = 0; i < n; ++i) {
-    f.city[i] = f.production_city[i] = kC;
-    f.cash_cny[i] = 1e12;
-  }
-  s.step = 5;
-  form_expectations(w, s);
   REQUIRE(s.reconsidered_step == 5);
   // Between the phases the store changes at the same size: every slot now holds the firm that
   // was in the next slot (as if slot 0's firm closed and one was born at the end).
@@ -276,14 +292,10 @@ TEST_CASE("market entry: kept reconsiderations are not reused for a slot that no
   f.id[n - 1] = f.id[n - 2] + 1;
   for (std::size_t i = 0; i < n; ++i)
     for (int m = 0; m < w.markets; ++m) f.expected_profit_cny[econ::market_index(w, i, m)] = 1e9;
-  State own = s;
-  own.reconsidered_step = 4;  // another month's draws: entry draws every firm's itself
-  MonthOutputs kept_out = fresh_outputs(w), own_out = fresh_outputs(w);
-  enter_and_exit_markets(w, s, kept_out);
-  enter_and_exit_markets(w, own, own_out);
-  CHECK(s.firms.active == own.firms.active);
-  CHECK(s.firms.cash_cny == own.firms.cash_cny);
-  CHECK(kept_out.market_entries == own_out.market_entries);
-  CHECK(own_out.market_entries[kC * kChannels + kGeneral] > 0);
-  CHECK(own_out.market_entries[kC * kChannels + kCbec] > 0);
+  const EntryBothWays r = enter_with_kept_and_own_draws(w, s);
+  CHECK(s.firms.active == r.own.firms.active);
+  CHECK(s.firms.cash_cny == r.own.firms.cash_cny);
+  CHECK(r.kept_out.market_entries == r.own_out.market_entries);
+  CHECK(r.own_out.market_entries[kC * kChannels + kGeneral] > 0);
+  CHECK(r.own_out.market_entries[kC * kChannels + kCbec] > 0);
 }
