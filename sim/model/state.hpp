@@ -4,11 +4,17 @@
 #include <array>
 #include <climits>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "sim/model/world.hpp"
 
 namespace pzsim {
+
+// Most a firm's month counters (age_months, loss_months, months_active) can reach: every month
+// of the longest run and burn-in the schema accepts, after founders' 12 months in a market.
+inline constexpr int kMonthCounterMax = kMaxBurnInMonths + kMaxRunMonths + 12;
+static_assert(kMonthCounterMax <= std::numeric_limits<std::uint16_t>::max(), "month counters are 16-bit");
 
 // Firms, one slot each; per-market arrays are [slot * markets + market].
 struct FirmStore {
@@ -24,8 +30,10 @@ struct FirmStore {
   std::vector<double> credit_cny;              // credit drawn
   std::vector<double> revenue_cny_last;        // last month's total revenue (credit line base)
   std::vector<double> profit_cny_last;         // last month's profit after tax
-  std::vector<std::int32_t> age_months;
-  std::vector<std::int32_t> loss_months;       // consecutive months with a loss
+  // Month counters are 16-bit: none can pass the run's months plus burn-in plus the founders'
+  // 12 (kMonthCounterMax below), which the schema bounds.
+  std::vector<std::uint16_t> age_months;
+  std::vector<std::uint16_t> loss_months;      // consecutive months with a loss
   std::vector<double> domestic_revenue_cny;    // this month
   std::vector<std::uint8_t> insolvent;         // could not pay this month even with credit
   // Set by the pricing phase each month (pricing.cpp).
@@ -37,7 +45,7 @@ struct FirmStore {
   std::vector<std::uint8_t> active;
   std::vector<std::int32_t> products;          // CBEC listings
   std::vector<double> reputation;              // CBEC seller reputation in [0,1]
-  std::vector<std::int32_t> months_active;
+  std::vector<std::uint16_t> months_active;    // founders start at 12 in the markets they serve
   std::vector<std::uint8_t> warehouse;         // CBEC via overseas warehouses
   std::vector<double> revenue_usd;             // this month, received by the seller (net of commission)
   std::vector<double> spending_usd;            // this month, paid by buyers (gross)

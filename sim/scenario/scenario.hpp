@@ -51,6 +51,11 @@ enum class EventKind : std::uint8_t {
   cbec_price,           // multiplies the delivered price of every Chinese CBEC listing in a destination (a what-if)
 };
 
+// Longest run the schema accepts: months and burn-in months (month counters of firms are
+// 16-bit, FirmStore, so a run plus the founders' 12 months must stay below 65,536).
+inline constexpr int kMaxRunMonths = 1200;
+inline constexpr int kMaxBurnInMonths = 600;
+
 struct RunConfig {
   Month start = Month::of(2012, 1);  // first simulated month
   int months = 168;                  // number of monthly steps

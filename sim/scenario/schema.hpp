@@ -66,12 +66,12 @@ std::string_view enum_name(E value) {
 template <class V>
 void describe(V& v, RunConfig& r) {
   v.field("start", r.start, "first simulated month", Rule{"YYYY-MM"});
-  v.field("months", r.months, "number of monthly steps", range("months", 1, 1200));
+  v.field("months", r.months, "number of monthly steps", range("months", 1, kMaxRunMonths));
   v.field("seed", r.seed, "base seed of every random stream (the same seed pairs a policy run with its counterfactual)",
           Rule{""});
   v.field("burn_in_months", r.burn_in_months,
           "months simulated before start under the start month's conditions (not written), so the start is near equilibrium",
-          range("months", 0, 600));
+          range("months", 0, kMaxBurnInMonths));
 }
 
 template <class V>

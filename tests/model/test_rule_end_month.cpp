@@ -32,7 +32,7 @@ TEST_CASE("end of month: ageing, stocks by registered city, sales rolled over, l
   MonthOutputs out = fresh_outputs(w);
   end_month(w, s, out);
 
-  CHECK(f.age_months == std::vector<std::int32_t>{6, 1, 12});
+  CHECK(f.age_months == std::vector<std::uint16_t>{6, 1, 12});
   CHECK(f.months_active[g0] == 3);
   CHECK(f.months_active[e0] == 3);
   CHECK(f.months_active[e1] == 1);

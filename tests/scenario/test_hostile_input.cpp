@@ -139,3 +139,16 @@ TEST_CASE("values that made inf or NaN inside the documented ranges are now out 
     CHECK_THAT(input_error_of([&] { pzsim::load_scenario_text(kMinimal, "s.yaml", {assignment}); }), Contains("out of range"));
   }
 }
+
+TEST_CASE("runs longer than the firms' 16-bit month counters hold are out of range", "[scenario]") {
+  // age_months, loss_months and months_active are 16-bit (FirmStore): the schema's bounds on
+  // run.months and run.burn_in_months keep every counter below 65,536 (kMonthCounterMax).
+  CHECK_NOTHROW(pzsim::load_scenario_text(kMinimal, "s.yaml",
+                                          {"run.months=" + std::to_string(pzsim::kMaxRunMonths),
+                                           "run.burn_in_months=" + std::to_string(pzsim::kMaxBurnInMonths)}));
+  for (const std::string& assignment : {"run.months=" + std::to_string(pzsim::kMaxRunMonths + 1),
+                                        "run.burn_in_months=" + std::to_string(pzsim::kMaxBurnInMonths + 1)}) {
+    INFO(assignment);
+    CHECK_THAT(input_error_of([&] { pzsim::load_scenario_text(kMinimal, "s.yaml", {assignment}); }), Contains("out of range"));
+  }
+}
