@@ -71,12 +71,7 @@ mount_tmpfs "$tmp/fills" 16m
 out="$tmp/fills/out.h5"
 "$PZSIM" run "$DEFAULT" -q -o "$out" >"$tmp/fills.out" 2>"$tmp/fills.err" &
 pid=$!
-for ((i = 0; i < 300; i++)); do
-  [ -n "$(compgen -G "$out.tmp-*")" ] && break
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$(compgen -G "$out.tmp-*")" ]; then
+if ! wait_for_temp_file "$out" "$pid" 30; then
   cat "$tmp/fills.err" >&2
   fail "write failure: no temporary file $out.tmp-* appeared (did the up-front check refuse 16 MiB?)"
 fi

@@ -23,14 +23,9 @@ EOF
 # $tmp/ROUND.err), waits for OUTPUT.tmp-<pid>, sends SIGNAL, then requires exit status 1,
 # an 'interrupted' message, no OUTPUT and no OUTPUT.tmp-*.
 stop_and_check() {
-  local round=$1 sig=$2 out=$3 err="$tmp/$1.err" i status left
-  # Poll for the temporary file (up to 30 s): it exists once the run has set up its output.
-  for ((i = 0; i < 300; i++)); do
-    [ -n "$(compgen -G "$out.tmp-*")" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$(compgen -G "$out.tmp-*")" ]; then
+  local round=$1 sig=$2 out=$3 err="$tmp/$1.err" status left
+  # The temporary file exists once the run has set up its output; allow 30 s.
+  if ! wait_for_temp_file "$out" "$pid" 30; then
     cat "$err" >&2
     kill -0 "$pid" 2>/dev/null || fail "$round round: pzsim ended before its temporary file $out.tmp-* was seen"
     fail "$round round: no temporary file $out.tmp-* after 30 s"

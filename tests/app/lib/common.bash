@@ -82,6 +82,18 @@ wait_for_exit() {
   ! kill -0 "$1" 2>/dev/null
 }
 
+# wait_for_temp_file OUTPUT PID SECONDS: true once a temporary file OUTPUT.tmp-* exists (the
+# run has set up its output), false if PID ends or SECONDS pass first without one.
+wait_for_temp_file() {
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    [ -n "$(compgen -G "$1.tmp-*")" ] && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$(compgen -G "$1.tmp-*")" ]
+}
+
 # write_small_scenario FILE [YAML LINE ...]: the default scenario cut to two years from
 # 2015-01 with 1,500 firms (seconds to run), plus any extra top-level YAML lines.
 write_small_scenario() {
