@@ -74,7 +74,7 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
         if (!f.active[k] && f.revenue_usd[k] == 0.0) continue;
         const int channel = m % kChannels;
         const double seller_revenue = f.revenue_usd[k] * fx;
-        const double market_factory_revenue = seller_revenue / f.gross_wedge[k];
+        const double market_factory_revenue = seller_revenue / econ::gross_wedge_of(w, f, i, m);
         factory_revenue += market_factory_revenue;
         bk.revenue_cny += seller_revenue;
         bk.trade_costs_cny += seller_revenue - market_factory_revenue;
@@ -208,12 +208,13 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
         const int dest = m / kChannels;
         const double revenue = f.revenue_usd[k];
         if (revenue == 0.0) continue;
-        const double price = f.price_usd[k];
+        const double price = econ::price_usd(w, s, i, m);
         out.exports_usd[(city * n_sec + f.sector[i]) * kChannels + static_cast<std::size_t>(channel)] += revenue;
         out.exports_by_destination_usd[static_cast<std::size_t>(dest) * kChannels + static_cast<std::size_t>(channel)] += revenue;
         // Volume and price from what buyers paid (CBEC sellers' revenue is net of commission).
-        out.exports_volume[city * kChannels + static_cast<std::size_t>(channel)] += f.spending_usd[k] / price;
-        paid_usd[city * kChannels + static_cast<std::size_t>(channel)] += f.spending_usd[k];
+        const double paid = channel == kCbec ? f.cbec_paid_usd[econ::destination_index(w, i, dest)] : revenue;
+        out.exports_volume[city * kChannels + static_cast<std::size_t>(channel)] += paid / price;
+        paid_usd[city * kChannels + static_cast<std::size_t>(channel)] += paid;
         // Declared customs code: what the sale is recorded as, not how it travelled.
         double* declared = &out.exports_declared_usd[city * kCustomsCodes];
         if (channel == kGeneral) {

@@ -44,7 +44,7 @@ struct Listings {
   std::vector<std::uint32_t> slot;   // firm slot
   std::vector<double> days;          // delivery days
   std::vector<double> visibility;
-  std::vector<double> spending_usd;  // the seller's spending_usd in this market, credited
+  std::vector<double> spending_usd;  // the seller's cbec_paid_usd in this destination, credited
   std::vector<double> revenue_usd;   // the seller's revenue_usd in this market, credited
   AliasTable table;
   // What one draw of a trip reads, in one record (one cache miss at full scale): the ranking
@@ -111,13 +111,14 @@ void list_offers(const World& w, const State& s, int d, const std::vector<double
   for (std::size_t i = 0; i < f.size(); ++i) {
     const std::size_t k = econ::market_index(w, i, market);
     // Buyers do not look at offers priced beyond their reservation (choke) price.
-    if (!f.active[k] || f.price_usd[k] > cfg.choke_price_ratio * s.reference_price_usd[f.sector[i]]) continue;
+    if (!f.active[k]) continue;
+    const double price = econ::price_usd(w, s, i, market);
+    if (price > cfg.choke_price_ratio * s.reference_price_usd[f.sector[i]]) continue;
     const double newcomer = platform.newcomer_boost * (1.0 + month.onboarding) *
                             std::exp(-f.months_active[k] / platform.newcomer_months);
     const double visibility = std::max(1, f.products[k]) * (1.0 + platform.reputation_visibility * f.reputation[k]) *
                               (1.0 + newcomer) * (1.0 + platform.warehouse_visibility * f.warehouse[k]);
     const double theta = sc.sectors[f.sector[i]].trade_elasticity;
-    const double price = f.price_usd[k];
     const double info = econ::level(s, f.city[i], Instrument::information);
     const double days = f.warehouse[k] ? spec.delivery_days_warehouse
                                        : std::max(1.0, spec.delivery_days_parcel - sc.zones.effects.clearance_days_cut * info);
@@ -130,7 +131,7 @@ void list_offers(const World& w, const State& s, int d, const std::vector<double
     l.visibility.push_back(visibility);
     l.draws.push_back(Listings::Draw{0.0, std::exp(std::clamp(utility / lambda, -300.0, 300.0)), 0,
                                      f.warehouse[k] ? -1 : static_cast<std::int32_t>(f.city[i])});
-    l.spending_usd.push_back(f.spending_usd[k]);
+    l.spending_usd.push_back(f.cbec_paid_usd[econ::destination_index(w, i, d)]);
     l.revenue_usd.push_back(f.revenue_usd[k]);
   }
   parallel_for(
@@ -284,9 +285,8 @@ void shop_destination(const World& w, State& s, int d, const AliasTable& sector_
         for (std::size_t sec = first; sec < last; ++sec) {
           const Listings& l = listings[sec];
           for (std::size_t j = 0; j < l.slot.size(); ++j) {
-            const std::size_t k = econ::market_index(w, l.slot[j], market);
-            f.spending_usd[k] = l.spending_usd[j];
-            f.revenue_usd[k] = l.revenue_usd[j];
+            f.cbec_paid_usd[econ::destination_index(w, l.slot[j], d)] = l.spending_usd[j];
+            f.revenue_usd[econ::market_index(w, l.slot[j], market)] = l.revenue_usd[j];
           }
         }
       },

@@ -18,6 +18,11 @@ inline std::size_t market_index(const World& w, std::size_t slot, int market) {
   return slot * static_cast<std::size_t>(w.markets) + static_cast<std::size_t>(market);
 }
 
+// Cell of firm `slot`'s destination in the per-destination arrays (FirmStore, Cells::destination).
+inline std::size_t destination_index(const World& w, std::size_t slot, int destination) {
+  return slot * static_cast<std::size_t>(w.destinations) + static_cast<std::size_t>(destination);
+}
+
 // Productivity including the common trend.
 inline double productivity(const World& w, const FirmStore& f, std::size_t i, int step) {
   return f.productivity[i] * w.at(step).productivity_trend;
@@ -92,6 +97,22 @@ inline double gross_wedge(const World& w, int market, double delivery_wedge) {
   return market % kChannels == kCbec ? delivery_wedge * (1.0 - sc(w).platform.commission) : delivery_wedge;
 }
 
+// Seller revenue over factory-gate revenue of firm i in a market, from the delivery wedge it
+// was last priced with.
+inline double gross_wedge_of(const World& w, const FirmStore& f, std::size_t i, int market) {
+  return gross_wedge(w, market, f.delivery_wedge[market_index(w, i, market)]);
+}
+
+// Delivered price of firm i in a market, USD: markup * unit cost * delivery wedge / CNY per
+// USD, the operations pricing performs in its order, so the very number it would have stored.
+// Read in the month the firm was priced (set_prices, or price_firm for newborns): the unit cost,
+// wedge and exchange rate are that month's.
+inline double price_usd(const World& w, const State& s, std::size_t i, int market) {
+  const FirmStore& f = s.firms;
+  return w.markup[f.sector[i]] * f.unit_cost_cny[i] * f.delivery_wedge[market_index(w, i, market)] /
+         w.at(s.step).cny_per_usd;
+}
+
 // ---- Demand of a destination (docs/model.md, "Demand of a destination") ----
 
 // Years from the middle of 2015 (general_imports_usd is 2015's monthly average) to the middle
@@ -147,7 +168,7 @@ inline std::vector<double> general_appeal_totals(const World& w, const FirmStore
   for (std::size_t i = 0; i < f.size(); ++i) {
     const std::size_t sec = f.sector[i];
     for (std::size_t d = 0; d < n_dest; ++d)
-      total[d * n_sec + sec] += f.appeal[market_index(w, i, static_cast<int>(d) * kChannels + kGeneral)];
+      total[d * n_sec + sec] += f.general_appeal[destination_index(w, i, static_cast<int>(d))];
   }
   return total;
 }
@@ -202,8 +223,7 @@ inline double fixed_cost_cny(const World& w, const State& s, std::size_t i, int 
 // factory-gate revenue times (1 - 1/markup).
 inline double variable_profit_cny(const World& w, const State& s, std::size_t i, int market, int step,
                                   double seller_revenue_usd) {
-  const double factory_revenue =
-      seller_revenue_usd * w.at(step).cny_per_usd / s.firms.gross_wedge[market_index(w, i, market)];
+  const double factory_revenue = seller_revenue_usd * w.at(step).cny_per_usd / gross_wedge_of(w, s.firms, i, market);
   return factory_revenue * (1.0 - 1.0 / w.markup[s.firms.sector[i]]);
 }
 
@@ -213,7 +233,7 @@ inline double factory_revenue_cny(const World& w, const State& s, std::size_t i,
   double total = s.firms.domestic_revenue_cny[i];
   for (int m = 0; m < w.markets; ++m) {
     const std::size_t k = market_index(w, i, m);
-    if (s.firms.revenue_usd[k] != 0.0) total += s.firms.revenue_usd[k] * w.at(step).cny_per_usd / s.firms.gross_wedge[k];
+    if (s.firms.revenue_usd[k] != 0.0) total += s.firms.revenue_usd[k] * w.at(step).cny_per_usd / gross_wedge_of(w, s.firms, i, m);
   }
   return total;
 }

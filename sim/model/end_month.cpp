@@ -38,7 +38,7 @@ void end_month(const World& w, State& s, MonthOutputs& out) {
               // This month's sales become last month's.
               f.revenue_usd_last[k] = f.revenue_usd[k];
               f.revenue_usd[k] = 0.0;
-              f.spending_usd[k] = 0.0;
+              if (m % kChannels == kCbec) f.cbec_paid_usd[econ::destination_index(w, i, m / kChannels)] = 0.0;
               if (!f.active[k]) continue;
               ++f.months_active[k];
               exports_by[m % kChannels] = true;

@@ -40,11 +40,10 @@ void import_general_trade(const World& w, State& s, MonthOutputs& out) {
     const std::size_t sec = f.sector[i];
     for (std::size_t dest = 0; dest < n_dest; ++dest) {
       const std::size_t k = econ::market_index(w, i, static_cast<int>(dest) * kChannels + kGeneral);
-      const double appeal = f.appeal[k];
+      const double appeal = f.general_appeal[econ::destination_index(w, i, static_cast<int>(dest))];
       if (appeal == 0.0) continue;
       const double revenue = demand[dest * n_sec + sec] * appeal;
       f.revenue_usd[k] += revenue;
-      f.spending_usd[k] += revenue;
       revenue_total[dest] += revenue;
     }
   }

@@ -5,8 +5,9 @@
 // where the trade cost includes inland haulage (econ::trade_cost_from) and f is 1 for
 // general trade, 2 for CBEC parcels and 1.2 for overseas-warehouse stock.
 // with markup = sigma / (sigma - 1), sigma = trade elasticity + 1 (World::sigma). The phase also stores what other rules read from
-// prices: the CES appeal q^(sigma-1) p^(1-sigma) of each market and at home, the wedge
-// between seller and factory-gate revenue, and potential (q / c)^(sigma-1).
+// prices: the CES appeal q^(sigma-1) p^(1-sigma) of each general-trade market and at home, the unit cost and
+// delivery wedge that give the price and the wedge between seller and factory-gate revenue
+// (econ::price_usd, econ::gross_wedge_of), and potential (q / c)^(sigma-1).
 #include <cmath>
 #include <vector>
 
@@ -32,10 +33,12 @@ void price_firm_with(const World& w, State& s, std::size_t i, int step, const We
   for (int m = 0; m < w.markets; ++m) {
     const std::size_t k = econ::market_index(w, i, m);
     const double wedge = wedge_of(i, m);
-    f.price_usd[k] = markup * cost * wedge / fx;
-    f.gross_wedge[k] = econ::gross_wedge(w, m, wedge);
-    // Only markets a firm serves need the (costly) appeal.
-    f.appeal[k] = f.active[k] ? econ::ces_appeal(f.quality[i], f.price_usd[k], sigma) : 0.0;
+    f.delivery_wedge[k] = wedge;
+    // Only general-trade markets a firm serves need the (costly) appeal. The price is
+    // econ::price_usd's: the same operations in the same order.
+    if (m % kChannels == kGeneral)
+      f.general_appeal[econ::destination_index(w, i, m / kChannels)] =
+          f.active[k] ? econ::ces_appeal(f.quality[i], markup * cost * wedge / fx, sigma) : 0.0;
   }
 }
 

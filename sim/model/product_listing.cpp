@@ -65,7 +65,7 @@ void list_products(const World& w, State& s) {
         else
           f.products[k] = current;
         const double warehouse_cost = service * (cfg.warehouse_cost_cny + cfg.warehouse_cost_per_product_cny * f.products[k]);
-        f.warehouse[k] = warehouse_pays(w, s, i, k, sales * fx / f.gross_wedge[k], warehouse_cost) ? 1 : 0;
+        f.warehouse[k] = warehouse_pays(w, s, i, k, sales * fx / econ::gross_wedge_of(w, f, i, d * kChannels + kCbec), warehouse_cost) ? 1 : 0;
       }
     }
   });

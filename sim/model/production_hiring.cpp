@@ -61,7 +61,7 @@ void produce_and_hire(const World& w, State& s, MonthOutputs& out) {
           } else if (task == 1) {
             for (std::size_t i = 0; i < n; ++i)
               for (int d = 0; d < w.destinations; ++d)
-                parcels[f.city[i]] += f.spending_usd[econ::market_index(w, i, d * kChannels + kCbec)] / lab.parcel_value_usd;
+                parcels[f.city[i]] += f.cbec_paid_usd[econ::destination_index(w, i, d)] / lab.parcel_value_usd;
           } else {
             for (std::size_t i = 0; i < n; ++i) {
               if (gap[i] <= 0) continue;

@@ -15,12 +15,10 @@
 namespace pzsim {
 
 void FirmStore::resize(std::size_t n, int markets) {
-  const std::size_t nm = n * static_cast<std::size_t>(markets);
-  for_each_column([&](auto& column, bool per_market) { column.resize(per_market ? nm : n); });
+  for_each_column([&](auto& column, Cells cells) { column.resize(n * cells_per_firm(cells, markets)); });
 }
 
 void FirmStore::erase_slots(const std::vector<std::uint8_t>& closes, int markets) {
-  const std::size_t m = static_cast<std::size_t>(markets);
   const std::size_t n = size();
   // Runs of surviving slots: slots [from, from + length) move down to `to`.
   struct Run {
@@ -41,7 +39,7 @@ void FirmStore::erase_slots(const std::vector<std::uint8_t>& closes, int markets
   // Column by column, each a few long block moves (runs ascend and move down, so a run never
   // overwrites one still to move); columns are independent, so they move in parallel.
   std::size_t columns = 0;
-  for_each_column([&](auto&, bool) { ++columns; });
+  for_each_column([&](auto&, Cells) { ++columns; });
   // Memory is given back when the store holds more than 3/2 of what survives, keeping an
   // eighth to spare so the next months' births do not reallocate at once.
   const bool give_back = id.capacity() * 2 > kept * 3;
@@ -49,10 +47,10 @@ void FirmStore::erase_slots(const std::vector<std::uint8_t>& closes, int markets
       columns,
       [&](std::size_t first, std::size_t last) {
         std::size_t c = 0;
-        for_each_column([&](auto& column, bool per_market) {
+        for_each_column([&](auto& column, Cells cells) {
           const std::size_t index = c++;
           if (index < first || index >= last) return;
-          const std::size_t width = per_market ? m : 1;
+          const std::size_t width = cells_per_firm(cells, markets);
           for (const Run& run : runs)
             std::copy(column.begin() + static_cast<std::ptrdiff_t>(run.from * width),
                       column.begin() + static_cast<std::ptrdiff_t>((run.from + run.length) * width),
@@ -78,7 +76,7 @@ std::size_t heap_bytes(const Vectors&... v) {
 
 std::size_t FirmStore::bytes() const {
   std::size_t total = 0;
-  for_each_column([&](const auto& column, bool) { total += heap_bytes(column); });
+  for_each_column([&](const auto& column, Cells) { total += heap_bytes(column); });
   return total;
 }
 template <class Group>
@@ -195,14 +193,10 @@ void draw_firm(const World& w, State& s, std::size_t i, std::uint64_t id, std::u
   FirmStore& f = s.firms;
   // Every column of the slot starts at zero, so no value of a former occupant survives and a
   // new column needs no line here.
-  const std::size_t markets = static_cast<std::size_t>(w.markets);
-  f.for_each_column([&](auto& column, bool per_market) {
+  f.for_each_column([&](auto& column, Cells cells) {
     using Value = typename std::decay_t<decltype(column)>::value_type;
-    if (!per_market) {
-      column[i] = Value{};
-      return;
-    }
-    for (std::size_t k = 0; k < markets; ++k) column[i * markets + k] = Value{};
+    const std::size_t width = cells_per_firm(cells, w.markets);
+    for (std::size_t k = 0; k < width; ++k) column[i * width + k] = Value{};
   });
   RandomStream rng(w.seed, Stream::kFirmInit, static_cast<std::uint32_t>(step), id);
   const auto shares = sector_shares(sc);
@@ -417,10 +411,10 @@ State initial_state(const World& w) {
       double factory_revenue = s.firms.domestic_revenue_cny[i];
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
-        factory_revenue += s.firms.revenue_usd[k] * w.at(0).cny_per_usd / s.firms.gross_wedge[k];
+        factory_revenue += s.firms.revenue_usd[k] * w.at(0).cny_per_usd / econ::gross_wedge_of(w, s.firms, i, m);
         s.firms.revenue_usd_last[k] = s.firms.revenue_usd[k];
         s.firms.revenue_usd[k] = 0.0;
-        s.firms.spending_usd[k] = 0.0;
+        if (m % kChannels == kCbec) s.firms.cbec_paid_usd[econ::destination_index(w, i, m / kChannels)] = 0.0;
       }
       const double workers = econ::workers_needed(w, s, i, factory_revenue);
       s.firms.revenue_cny_last[i] = factory_revenue;

@@ -16,7 +16,16 @@ namespace pzsim {
 inline constexpr int kMonthCounterMax = kMaxBurnInMonths + kMaxRunMonths + 12;
 static_assert(kMonthCounterMax <= std::numeric_limits<std::uint16_t>::max(), "month counters are 16-bit");
 
-// Firms, one slot each; per-market arrays are [slot * markets + market].
+// Cells a firm has in a column: one; one per market; or one per destination, for what only one
+// channel needs (the general-trade appeal, what CBEC buyers paid).
+enum class Cells : std::uint8_t { firm, market, destination };
+inline std::size_t cells_per_firm(Cells cells, int markets) {
+  const auto m = static_cast<std::size_t>(markets);
+  return cells == Cells::firm ? 1 : cells == Cells::market ? m : m / static_cast<std::size_t>(kChannels);
+}
+
+// Firms, one slot each; per-market arrays are [slot * markets + market] (econ::market_index),
+// per-destination arrays [slot * destinations + destination] (econ::destination_index).
 struct FirmStore {
   std::vector<std::uint64_t> id;
   std::vector<std::uint32_t> city;             // where the firm is registered and sells from
@@ -48,12 +57,18 @@ struct FirmStore {
   std::vector<std::uint16_t> months_active;    // founders start at 12 in the markets they serve
   std::vector<std::uint8_t> warehouse;         // CBEC via overseas warehouses
   std::vector<double> revenue_usd;             // this month, received by the seller (net of commission)
-  std::vector<double> spending_usd;            // this month, paid by buyers (gross)
+  // Per destination: this month, paid by CBEC buyers (gross of the commission, which
+  // revenue_usd is net of); general-trade buyers pay the seller's revenue_usd.
+  std::vector<double> cbec_paid_usd;
   std::vector<double> revenue_usd_last;        // last month
   std::vector<double> expected_profit_cny;     // adaptive expectation of monthly profit
-  std::vector<double> price_usd;               // delivered price (pricing phase)
-  std::vector<double> gross_wedge;             // seller revenue / factory-gate revenue (pricing phase)
-  std::vector<double> appeal;                  // CES demand shifter quality^(sigma-1) price^(1-sigma)
+  // Delivered price / factory-gate price (pricing phase). The delivered price and the seller's
+  // revenue wedge are derived from it (econ::price_usd, econ::gross_wedge_of) with the
+  // arithmetic pricing used, so they need no columns of their own.
+  std::vector<double> delivery_wedge;
+  // Per destination: the general-trade CES demand shifter quality^(sigma-1) price^(1-sigma)
+  // (importers split offline imports by it; CBEC buyers choose by utility instead).
+  std::vector<double> general_appeal;
 
   std::size_t size() const { return id.size(); }
   std::size_t bytes() const;  // heap bytes held (for the benchmark's bytes per agent)
@@ -62,7 +77,7 @@ struct FirmStore {
   // slot order). Gives memory back when at most two thirds of what the store holds is used.
   void erase_slots(const std::vector<std::uint8_t>& closes, int markets);
 
-  // Calls f(column, per_market) for every column: the one list resize, erase_slots and
+  // Calls f(column, cells) for every column (cells: Cells): the one list resize, erase_slots and
   // bytes share, so a new column cannot be forgotten by one of them.
   template <class F>
   void for_each_column(F&& f) { columns(*this, f); }
@@ -72,14 +87,14 @@ struct FirmStore {
  private:
   template <class Self, class F>
   static void columns(Self& s, F& f) {
-    f(s.id, false), f(s.city, false), f(s.production_city, false), f(s.sector, false), f(s.trader, false);
-    f(s.productivity, false), f(s.quality, false), f(s.employees, false), f(s.cash_cny, false), f(s.credit_cny, false);
-    f(s.revenue_cny_last, false), f(s.profit_cny_last, false), f(s.age_months, false), f(s.loss_months, false);
-    f(s.domestic_revenue_cny, false), f(s.insolvent, false), f(s.unit_cost_cny, false), f(s.potential, false);
-    f(s.home_appeal, false);
-    f(s.active, true), f(s.products, true), f(s.reputation, true), f(s.months_active, true), f(s.warehouse, true);
-    f(s.revenue_usd, true), f(s.spending_usd, true), f(s.revenue_usd_last, true), f(s.expected_profit_cny, true);
-    f(s.price_usd, true), f(s.gross_wedge, true), f(s.appeal, true);
+    f(s.id, Cells::firm), f(s.city, Cells::firm), f(s.production_city, Cells::firm), f(s.sector, Cells::firm), f(s.trader, Cells::firm);
+    f(s.productivity, Cells::firm), f(s.quality, Cells::firm), f(s.employees, Cells::firm), f(s.cash_cny, Cells::firm), f(s.credit_cny, Cells::firm);
+    f(s.revenue_cny_last, Cells::firm), f(s.profit_cny_last, Cells::firm), f(s.age_months, Cells::firm), f(s.loss_months, Cells::firm);
+    f(s.domestic_revenue_cny, Cells::firm), f(s.insolvent, Cells::firm), f(s.unit_cost_cny, Cells::firm), f(s.potential, Cells::firm);
+    f(s.home_appeal, Cells::firm);
+    f(s.active, Cells::market), f(s.products, Cells::market), f(s.reputation, Cells::market), f(s.months_active, Cells::market), f(s.warehouse, Cells::market);
+    f(s.revenue_usd, Cells::market), f(s.cbec_paid_usd, Cells::destination), f(s.revenue_usd_last, Cells::market), f(s.expected_profit_cny, Cells::market);
+    f(s.delivery_wedge, Cells::market), f(s.general_appeal, Cells::destination);
   }
 };
 

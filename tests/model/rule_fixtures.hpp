@@ -206,6 +206,27 @@ inline LoadedScenario rule_scenario(const std::vector<std::string>& overrides = 
   return load_scenario_text(rule_scenario_text(timeline), "rule_fixture.yaml", overrides);
 }
 
+// Pricing keeps each market's delivery wedge and the firm's unit cost; the seller's wedge and the
+// delivered price derive from them (econ::gross_wedge_of, econ::price_usd). These set them.
+// Market slot k's delivery wedge, such that its seller's wedge (without the commission) is `gross`.
+inline void set_gross_wedge(const World& w, FirmStore& f, std::size_t k, double gross) {
+  const bool cbec = k % static_cast<std::size_t>(w.markets) % kChannels == kCbec;
+  f.delivery_wedge[k] = cbec ? gross / (1.0 - w.scenario->platform.commission) : gross;
+}
+// The unit cost of market slot k's firm, such that its delivered price there is `price` at s.step
+// (the firm's other markets' prices follow from their wedges).
+inline void set_price_usd(const World& w, State& s, std::size_t k, double price) {
+  const std::size_t i = k / static_cast<std::size_t>(w.markets);
+  s.firms.unit_cost_cny[i] = price * w.at(s.step).cny_per_usd / (w.markup[s.firms.sector[i]] * s.firms.delivery_wedge[k]);
+}
+// The derived delivered price and seller's wedge of firm i in market (d, ch).
+inline double price_usd(const World& w, const State& s, std::size_t i, int d, Channel ch) {
+  return econ::price_usd(w, s, i, d * kChannels + ch);
+}
+inline double gross_wedge(const World& w, const State& s, std::size_t i, int d, Channel ch) {
+  return econ::gross_wedge_of(w, s.firms, i, d * kChannels + ch);
+}
+
 inline State blank_state(const World& w, std::size_t firms) {
   State s;
   const std::size_t n_city = static_cast<std::size_t>(w.cities);
@@ -216,7 +237,8 @@ inline State blank_state(const World& w, std::size_t firms) {
     s.firms.id[i] = i;
     s.firms.productivity[i] = 1.0;
     s.firms.quality[i] = 1.0;
-    for (int m = 0; m < w.markets; ++m) s.firms.gross_wedge[econ::market_index(w, i, m)] = 1.0;
+    for (std::size_t k = i * static_cast<std::size_t>(w.markets); k < (i + 1) * static_cast<std::size_t>(w.markets); ++k)
+      set_gross_wedge(w, s.firms, k, 1.0);
   }
 
   const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
@@ -235,6 +257,18 @@ inline State blank_state(const World& w, std::size_t firms) {
 // Slot of firm i's market (destination d, channel ch) in the per-market arrays.
 inline std::size_t mk(const World& w, std::size_t i, int d, Channel ch) {
   return econ::market_index(w, i, d * kChannels + ch);
+}
+
+// Cell of firm i's destination d in the per-destination arrays (general_appeal, cbec_paid_usd).
+inline std::size_t dk(const World& w, std::size_t i, int d) { return econ::destination_index(w, i, d); }
+
+// What CBEC buyers paid in market slot k (a CBEC market) of its firm.
+inline double& cbec_paid(const World& w, FirmStore& f, std::size_t k) {
+  const std::size_t markets = static_cast<std::size_t>(w.markets);
+  return f.cbec_paid_usd[econ::destination_index(w, k / markets, static_cast<int>(k % markets) / kChannels)];
+}
+inline double cbec_paid(const World& w, const FirmStore& f, std::size_t k) {
+  return cbec_paid(w, const_cast<FirmStore&>(f), k);
 }
 
 inline void set_level(State& s, std::size_t city, Instrument k, double level) {

@@ -30,14 +30,15 @@ State books(const World& w, double cash) {
   f.loss_months[0] = 3;
   f.age_months[0] = 7;
   const std::size_t g = mk(w, 0, 0, kGeneral), e = mk(w, 0, 0, kCbec);
-  f.active[g] = 1, f.revenue_usd[g] = 10000, f.spending_usd[g] = 10000, f.gross_wedge[g] = 1.2, f.price_usd[g] = 2.0,
+  f.active[g] = 1, f.revenue_usd[g] = 10000, set_gross_wedge(w, f, g, 1.2),
   f.months_active[g] = 4;
-  f.active[e] = 1, f.revenue_usd[e] = 5000, f.spending_usd[e] = 5000 / 0.85, f.gross_wedge[e] = 1.3, f.price_usd[e] = 3.0,
+  f.active[e] = 1, f.revenue_usd[e] = 5000, cbec_paid(w, f, e) = 5000 / 0.85, set_gross_wedge(w, f, e, 1.3),
   f.products[e] = 3, f.months_active[e] = 2;
   set_level(s, kC, Instrument::financial, 0.5);
   set_level(s, kC, Instrument::administration, 0.4);
   set_level(s, kC, Instrument::information, 0.5);
   s.step = 10;
+  set_price_usd(w, s, g, 2.0);  // the CBEC price follows from its wedge: 2 * 1.3 / 0.85 / 1.2
   return s;
 }
 
@@ -99,7 +100,7 @@ TEST_CASE("accounting: profit, tax, payments and a credit draw when cash is belo
   const std::size_t cell = kC * 2 + 0;  // (C, toys)
   CHECK(out.exports_usd[cell * kChannels + kGeneral] == Approx(10000));
   CHECK(out.exports_usd[cell * kChannels + kCbec] == Approx(5000));
-  CHECK(out.exports_volume[kC * kChannels + kCbec] == Approx(5000 / 0.85 / 3.0));
+  CHECK(out.exports_volume[kC * kChannels + kCbec] == Approx(5000 / 0.85 / (2.0 * 1.3 / 0.85 / 1.2)));
   CHECK(out.avg_delivered_price_usd[kC * kChannels + kGeneral] == Approx(2.0));
 }
 
@@ -168,7 +169,8 @@ State zone_seller(const World& w, int step, std::uint32_t city = kA) {
   f.employees[0] = 5;
   f.cash_cny[0] = 1e7;
   const std::size_t e = mk(w, 0, 0, kCbec);
-  f.active[e] = 1, f.revenue_usd[e] = 20000, f.gross_wedge[e] = 1.3, f.products[e] = 1, f.price_usd[e] = 1.0;
+  f.active[e] = 1, f.revenue_usd[e] = 20000, set_gross_wedge(w, f, e, 1.3), f.products[e] = 1;
+  f.unit_cost_cny[0] = 1.0;
   s.cities.wage_cny[kC] = 4000;  // the same books in the non-zone city
   s.step = step;
   return s;
@@ -261,11 +263,12 @@ TEST_CASE("accounting: declared customs codes before and after the 9710/9810 cod
     f.city[1] = f.production_city[1] = kC;  // not a zone
     f.cash_cny[0] = f.cash_cny[1] = 1e9;
     const std::size_t g = mk(w, 0, 0, kGeneral), wh = mk(w, 0, 0, kCbec), parcel = mk(w, 0, 1, kCbec);
-    f.active[g] = 1, f.revenue_usd[g] = 1000, f.price_usd[g] = 1;
-    f.active[wh] = 1, f.revenue_usd[wh] = 500, f.warehouse[wh] = 1, f.price_usd[wh] = 1;
-    f.active[parcel] = 1, f.revenue_usd[parcel] = 200, f.price_usd[parcel] = 1;
+    f.active[g] = 1, f.revenue_usd[g] = 1000;
+    f.active[wh] = 1, f.revenue_usd[wh] = 500, f.warehouse[wh] = 1;
+    f.active[parcel] = 1, f.revenue_usd[parcel] = 200;
     const std::size_t g1 = mk(w, 1, 0, kGeneral);
-    f.active[g1] = 1, f.revenue_usd[g1] = 1000, f.price_usd[g1] = 1;
+    f.active[g1] = 1, f.revenue_usd[g1] = 1000;
+    f.unit_cost_cny[0] = f.unit_cost_cny[1] = 1.0;  // any price: volumes divide by it
     s.step = step;
     MonthOutputs out = fresh_outputs(w);
     book_accounts(w, s, out);

@@ -31,7 +31,7 @@ State one_listing(const World& w, double price) {
   f.city[0] = f.production_city[0] = kC;
   f.quality[0] = 1.2;
   const std::size_t k = mk(w, 0, 0, kCbec);
-  f.active[k] = 1, f.price_usd[k] = price, f.reputation[k] = 0.3, f.products[k] = 2, f.months_active[k] = 4;
+  f.active[k] = 1, set_price_usd(w, s, k, price), f.reputation[k] = 0.3, f.products[k] = 2, f.months_active[k] = 4;
   set_level(s, kC, Instrument::information, 0.5);
   s.reference_price_usd = {1.6, 1.0};
   // One aware buyer standing for 1,000 people and one unaware buyer standing for 5,000.
@@ -64,7 +64,7 @@ TEST_CASE("consumer shopping: one listing, one buyer: the nested logit's CBEC sh
   // The aware buyer stands for 1,000 of the 6,000 people.
   const double spend = 1000.0 / 6000.0 * us_potential(8) * p_cbec(odds, relative);
   const std::size_t k = mk(w, 0, 0, kCbec);
-  CHECK(s.firms.spending_usd[k] == Approx(spend));
+  CHECK(cbec_paid(w, s.firms, k) == Approx(spend));
   CHECK(s.firms.revenue_usd[k] == Approx(spend * 0.85));
   CHECK(out.platform_sales_usd[0] == Approx(spend));
   CHECK(out.platform_commission_usd[0] == Approx(spend * 0.15));
@@ -91,7 +91,7 @@ TEST_CASE("consumer shopping: cheaper Chinese CBEC raises the destination's tota
     State s = one_listing(w, price);
     // A Chinese general-trade exporter and foreign competitors in the offline market.
     s.firms.active[mk(w, 0, 0, kGeneral)] = 1;
-    s.firms.appeal[mk(w, 0, 0, kGeneral)] = 1.0;
+    s.firms.general_appeal[dk(w, 0, 0)] = 1.0;
     s.general_competitor_index = {4.0, 1.0, 1.0, 1.0};
     MonthOutputs out = fresh_outputs(w);
     shop_cbec(w, s, out);
@@ -122,7 +122,8 @@ TEST_CASE("consumer shopping: two listings share the nest by exp(u / lambda) and
   f.resize(2, w.markets);
   f.id[1] = 1, f.city[1] = f.production_city[1] = kA, f.quality[1] = 1.0;
   const std::size_t k1 = mk(w, 1, 0, kCbec);
-  f.active[k1] = 1, f.price_usd[k1] = 1.5, f.reputation[k1] = 0.5, f.products[k1] = 1, f.warehouse[k1] = 1;
+  set_gross_wedge(w, f, k1, 1.0);  // a slot added after blank_state has no wedge yet
+  f.active[k1] = 1, set_price_usd(w, s, k1, 1.5), f.reputation[k1] = 0.5, f.products[k1] = 1, f.warehouse[k1] = 1;
   MonthOutputs out = fresh_outputs(w);
   shop_cbec(w, s, out);
   const double lambda = 0.7;
@@ -132,10 +133,10 @@ TEST_CASE("consumer shopping: two listings share the nest by exp(u / lambda) and
   const double relative = std::pow(S, lambda) / std::exp(1.0);
   const double total = 1000.0 / 6000.0 * us_potential(8) * p_cbec(0.1 / 0.9, relative);
   const std::size_t k0 = mk(w, 0, 0, kCbec);
-  REQUIRE(f.spending_usd[k0] > 0.0);
-  REQUIRE(f.spending_usd[k1] > 0.0);
-  CHECK(f.spending_usd[k0] == Approx(total * std::exp(u0 / lambda) / S));
-  CHECK(f.spending_usd[k1] == Approx(total * std::exp(u1 / lambda) / S));
+  REQUIRE(cbec_paid(w, f, k0) > 0.0);
+  REQUIRE(cbec_paid(w, f, k1) > 0.0);
+  CHECK(cbec_paid(w, f, k0) == Approx(total * std::exp(u0 / lambda) / S));
+  CHECK(cbec_paid(w, f, k1) == Approx(total * std::exp(u1 / lambda) / S));
   CHECK(out.purchases[0] == Approx(1000.0 * relative / (1.0 + relative)));
   // Warehouse sales are not parcels: city A (a warehouse seller, 3 days) has no parcel time.
   CHECK(out.parcel_delivery_days[kA] == 0.0);
@@ -151,14 +152,14 @@ TEST_CASE("consumer shopping: listings priced above the choke price are not offe
     MonthOutputs out = fresh_outputs(w);
     shop_cbec(w, s, out);
     const double u = utility(1.2, choke, 1.6, 8.0, 0.3);
-    CHECK(s.firms.spending_usd[mk(w, 0, 0, kCbec)] ==
+    CHECK(cbec_paid(w, s.firms, mk(w, 0, 0, kCbec)) ==
           Approx(1000.0 / 6000.0 * us_potential(8) * p_cbec(0.1 / 0.9, std::exp(u) / std::exp(1.0))));
   }
   {
     State s = one_listing(w, std::nextafter(choke, 1e9));
     MonthOutputs out = fresh_outputs(w);
     shop_cbec(w, s, out);
-    CHECK(s.firms.spending_usd[mk(w, 0, 0, kCbec)] == 0.0);
+    CHECK(cbec_paid(w, s.firms, mk(w, 0, 0, kCbec)) == 0.0);
     CHECK(out.platform_sales_usd[0] == 0.0);
     CHECK(out.purchases[0] == 0.0);
   }
@@ -173,7 +174,7 @@ TEST_CASE("consumer shopping: CBEC grows with income, the online share and the o
   FirmStore& f = s.firms;
   f.city[0] = f.production_city[0] = kD;
   const std::size_t k = mk(w, 0, 1, kCbec);
-  f.active[k] = 1, f.price_usd[k] = 1.0, f.products[k] = 1;
+  f.active[k] = 1, set_price_usd(w, s, k, 1.0), f.products[k] = 1;
   set_consumers(s, {{}, {{300, true}}});
   s.step = 36;
   MonthOutputs out = fresh_outputs(w);
@@ -183,7 +184,7 @@ TEST_CASE("consumer shopping: CBEC grows with income, the online share and the o
   const double potential = 2e9 / 0.25 / 0.9 * std::pow(1.02, (36.0 - 5.5) / 12.0) * 0.01 / 0.3;
   const double u = -0.06 * 16.0;  // quality 1, price = reference, reputation 0
   const double raw = potential * p_cbec(odds, std::exp(u) / std::exp(2.0));  // the only buyer carries it all
-  CHECK(f.spending_usd[k] == Approx(raw * 1.3));
+  CHECK(cbec_paid(w, f, k) == Approx(raw * 1.3));
   CHECK(s.cbec_spending_usd[1 * 2 + 0] == Approx(raw));  // (eu, toys), before the shock
 }
 
@@ -194,7 +195,7 @@ TEST_CASE("consumer shopping: a zero shopping rate or an unaware public buys not
     State s = one_listing(w, 2.0);
     MonthOutputs out = fresh_outputs(w);
     shop_cbec(w, s, out);
-    CHECK(s.firms.spending_usd[mk(w, 0, 0, kCbec)] == 0.0);
+    CHECK(cbec_paid(w, s.firms, mk(w, 0, 0, kCbec)) == 0.0);
   }
   {
     const auto loaded = rule_scenario(certain_shopping());
@@ -203,7 +204,7 @@ TEST_CASE("consumer shopping: a zero shopping rate or an unaware public buys not
     s.consumers.adopted[0] = 0;
     MonthOutputs out = fresh_outputs(w);
     shop_cbec(w, s, out);
-    CHECK(s.firms.spending_usd[mk(w, 0, 0, kCbec)] == 0.0);
+    CHECK(cbec_paid(w, s.firms, mk(w, 0, 0, kCbec)) == 0.0);
     CHECK(out.purchases[0] == 0.0);
   }
 }

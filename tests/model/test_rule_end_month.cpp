@@ -16,8 +16,8 @@ TEST_CASE("end of month: ageing, stocks by registered city, sales rolled over, l
   // Firm 0 in A: general trade to the us (sold 10 USD) and CBEC to the eu with 7 products.
   f.city[0] = f.production_city[0] = kA, f.age_months[0] = 5, f.cash_cny[0] = 100, f.credit_cny[0] = 40;
   const std::size_t g0 = mk(w, 0, 0, kGeneral), e0 = mk(w, 0, 1, kCbec);
-  f.active[g0] = 1, f.months_active[g0] = 2, f.revenue_usd[g0] = 10, f.spending_usd[g0] = 10;
-  f.active[e0] = 1, f.months_active[e0] = 2, f.products[e0] = 7, f.revenue_usd[e0] = 4, f.spending_usd[e0] = 5;
+  f.active[g0] = 1, f.months_active[g0] = 2, f.revenue_usd[g0] = 10;
+  f.active[e0] = 1, f.months_active[e0] = 2, f.products[e0] = 7, f.revenue_usd[e0] = 4, cbec_paid(w, f, e0) = 5;
   f.domestic_revenue_cny[0] = 300;
   // Firm 1 in C registered there but producing in D (a trader): CBEC to the us, 3 products.
   f.city[1] = kC, f.production_city[1] = kD, f.trader[1] = 1, f.cash_cny[1] = 50;
@@ -45,7 +45,7 @@ TEST_CASE("end of month: ageing, stocks by registered city, sales rolled over, l
   CHECK(f.revenue_usd_last[g0] == 10);
   CHECK(f.revenue_usd_last[e0] == 4);
   CHECK(f.revenue_usd[g0] == 0.0);
-  CHECK(f.spending_usd[e0] == 0.0);
+  CHECK(cbec_paid(w, f, e0) == 0.0);
   CHECK(f.domestic_revenue_cny[0] == 0.0);
   CHECK(out.employment == std::vector<std::int64_t>{2000, 1000, 994, 500});
   CHECK(out.firm_employment == std::vector<std::int64_t>{10, 0, 4, 0});

@@ -37,11 +37,11 @@ State peers(const World& w) {
     for (int m = 0; m < w.markets; ++m) f.expected_profit_cny[econ::market_index(w, i, m)] = 12345.0;
   }
   std::size_t k = mk(w, 0, 0, kGeneral);
-  f.active[k] = 1, f.months_active[k] = 5, f.revenue_usd_last[k] = 12000, f.gross_wedge[k] = 1.2, f.expected_profit_cny[k] = 1000;
+  f.active[k] = 1, f.months_active[k] = 5, f.revenue_usd_last[k] = 12000, set_gross_wedge(w, f, k, 1.2), f.expected_profit_cny[k] = 1000;
   k = mk(w, 4, 0, kGeneral);
-  f.active[k] = 1, f.months_active[k] = 2, f.revenue_usd_last[k] = 50000, f.gross_wedge[k] = 1.25, f.expected_profit_cny[k] = 500;
+  f.active[k] = 1, f.months_active[k] = 2, f.revenue_usd_last[k] = 50000, set_gross_wedge(w, f, k, 1.25), f.expected_profit_cny[k] = 500;
   k = mk(w, 5, 0, kCbec);
-  f.active[k] = 1, f.months_active[k] = 1, f.products[k] = 4, f.revenue_usd_last[k] = 3000, f.gross_wedge[k] = 1.5,
+  f.active[k] = 1, f.months_active[k] = 1, f.products[k] = 4, f.revenue_usd_last[k] = 3000, set_gross_wedge(w, f, k, 1.5),
   f.expected_profit_cny[k] = 99999;
   set_level(s, kB, Instrument::administration, 0.4);
   set_level(s, kB, Instrument::information, 0.5);
@@ -116,7 +116,7 @@ TEST_CASE("expectations: the signal noise is lognormal with mean one and the inf
   }
   for (std::size_t i : {0u, 1u}) {
     const std::size_t k = mk(w, i, 0, kGeneral);
-    f.active[k] = 1, f.months_active[k] = 5, f.revenue_usd_last[k] = 12000, f.gross_wedge[k] = 1.2;
+    f.active[k] = 1, f.months_active[k] = 5, f.revenue_usd_last[k] = 12000, set_gross_wedge(w, f, k, 1.2);
   }
   set_level(s, kC, Instrument::information, 1.0);
   s.step = 9;

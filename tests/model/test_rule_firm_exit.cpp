@@ -109,7 +109,7 @@ TEST_CASE("firm store: erase_slots keeps the survivors in slot order in every co
     using T = typename std::remove_reference_t<decltype(column)>::value_type;
     return sizeof(T) == 1 ? static_cast<T>(cell % 251) : static_cast<T>(cell);
   };
-  f.for_each_column([&](auto& column, bool) {
+  f.for_each_column([&](auto& column, Cells) {
     for (std::size_t j = 0; j < column.size(); ++j) column[j] = value_of(column, j);
   });
   // Most slots close (the store then holds far more than it needs), including the first and last.
@@ -123,9 +123,9 @@ TEST_CASE("firm store: erase_slots keeps the survivors in slot order in every co
   f.erase_slots(closes, markets);
   REQUIRE(f.size() == survivors.size());
   std::size_t columns = 0, wrong = 0;
-  f.for_each_column([&](auto& column, bool per_market) {
+  f.for_each_column([&](auto& column, Cells cells) {
     ++columns;
-    const std::size_t width = per_market ? markets : 1;
+    const std::size_t width = cells_per_firm(cells, markets);
     CHECK(column.size() == survivors.size() * width);
     for (std::size_t r = 0; r < survivors.size(); ++r)
       for (std::size_t m = 0; m < width; ++m)

@@ -24,9 +24,9 @@ State exporters(const World& w) {
   FirmStore& f = s.firms;
   f.city[0] = kA, f.city[1] = kC, f.city[2] = kC, f.city[3] = kD;
   f.sector[3] = 1;
-  f.appeal[mk(w, 0, 0, kGeneral)] = 2.0;
-  f.appeal[mk(w, 1, 0, kGeneral)] = 6.0;
-  f.appeal[mk(w, 3, 0, kGeneral)] = 5.0;
+  f.general_appeal[dk(w, 0, 0)] = 2.0;
+  f.general_appeal[dk(w, 1, 0)] = 6.0;
+  f.general_appeal[dk(w, 3, 0)] = 5.0;
   for (std::size_t i : {0u, 1u, 3u}) f.active[mk(w, i, 0, kGeneral)] = 1;
   s.general_competitor_index = {12.0, 15.0, 1.0, 1.0};  // [destination * sectors + sector]
   s.step = 24;                                          // 2017-01
@@ -48,7 +48,6 @@ TEST_CASE("general trade: importers split offline imports by appeal share agains
   const FirmStore& f = s.firms;
   CHECK(f.revenue_usd[mk(w, 0, 0, kGeneral)] == Approx(kToys * 2.0 / 20.0));
   CHECK(f.revenue_usd[mk(w, 1, 0, kGeneral)] == Approx(kToys * 6.0 / 20.0));
-  CHECK(f.spending_usd[mk(w, 1, 0, kGeneral)] == Approx(kToys * 6.0 / 20.0));
   CHECK(f.revenue_usd[mk(w, 2, 0, kGeneral)] == 0.0);
   CHECK(f.revenue_usd[mk(w, 3, 0, kGeneral)] == Approx(kTools * 5.0 / 20.0));
   CHECK(flow(out, kRestOfWorld, kFirms) == Approx((kToys * 0.4 + kTools * 0.25) * kFx));
@@ -84,7 +83,7 @@ TEST_CASE("general trade: offline imports grow with income and shrink as the onl
   const World w = build_world(loaded.scenario, 7);
   State s = blank_state(w, 1);
   s.firms.active[mk(w, 0, 1, kGeneral)] = 1;
-  s.firms.appeal[mk(w, 0, 1, kGeneral)] = 1.0;
+  s.firms.general_appeal[dk(w, 0, 1)] = 1.0;
   s.general_competitor_index = {1.0, 1.0, 3.0, 1.0};
   s.step = 36;
   MonthOutputs out = fresh_outputs(w);
@@ -156,12 +155,11 @@ TEST_CASE("general appeal totals: each destination and sector sums its firms' ge
   f.sector[3] = 1;
   // us toys: 1e16 first, then two ones, each lost to rounding in slot order (1e16 + 1 rounds back
   // to 1e16); in any other order the ones would add up to 2 first and survive.
-  f.appeal[mk(w, 0, 0, kGeneral)] = 1e16;
-  f.appeal[mk(w, 1, 0, kGeneral)] = 1.0;
-  f.appeal[mk(w, 2, 0, kGeneral)] = 1.0;
-  f.appeal[mk(w, 3, 0, kGeneral)] = 5.0;  // us tools
-  f.appeal[mk(w, 1, 1, kGeneral)] = 3.0;  // eu toys
-  f.appeal[mk(w, 1, 1, kCbec)] = 100.0;   // CBEC appeal is not general trade
+  f.general_appeal[dk(w, 0, 0)] = 1e16;
+  f.general_appeal[dk(w, 1, 0)] = 1.0;
+  f.general_appeal[dk(w, 2, 0)] = 1.0;
+  f.general_appeal[dk(w, 3, 0)] = 5.0;  // us tools
+  f.general_appeal[dk(w, 1, 1)] = 3.0;  // eu toys
   const std::vector<double> total = econ::general_appeal_totals(w, f);
   REQUIRE(total.size() == 4);  // [destination * sectors + sector]
   CHECK(total[0] == 1e16);

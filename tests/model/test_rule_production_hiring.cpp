@@ -48,7 +48,7 @@ TEST_CASE("production and hiring: hires rationed by the unemployed, layoffs, sup
   // Firm 4 in B: buyers paid 250,000 USD for its parcels (10,000 parcels: 8 services jobs); it sells nothing itself.
   f.city[4] = f.production_city[4] = kB;
   f.employees[4] = 1;
-  f.spending_usd[mk(w, 4, 0, kCbec)] = 250000;
+  cbec_paid(w, f, mk(w, 4, 0, kCbec)) = 250000;
   c.firm_jobs = {0, 1, 110, 1};
   s.step = 0;
   const auto before = employment(s);

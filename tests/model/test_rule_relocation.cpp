@@ -39,11 +39,11 @@ TEST_CASE("relocation: with a certain review and a large gain, CBEC sellers move
   // Firm 0: a manufacturer in C (east) selling toys by CBEC to the us.
   f.city[0] = f.production_city[0] = kC, f.employees[0] = 10;
   std::size_t k = mk(w, 0, 0, kCbec);
-  f.active[k] = 1, f.revenue_usd_last[k] = 1e6, f.gross_wedge[k] = 1.5;
+  f.active[k] = 1, f.revenue_usd_last[k] = 1e6, set_gross_wedge(w, f, k, 1.5);
   // Firm 1: a trader in D (west: no zone in its region) making tools in C, selling by CBEC to the eu.
   f.city[1] = kD, f.production_city[1] = kC, f.trader[1] = 1, f.sector[1] = 1, f.employees[1] = 4;
   k = mk(w, 1, 1, kCbec);
-  f.active[k] = 1, f.revenue_usd_last[k] = 1e6, f.gross_wedge[k] = 1.2;
+  f.active[k] = 1, f.revenue_usd_last[k] = 1e6, set_gross_wedge(w, f, k, 1.2);
   // Firm 2: in C, general trade only. Firm 3: already in zone A.
   f.city[2] = f.production_city[2] = kC, f.employees[2] = 3;
   f.active[mk(w, 2, 0, kGeneral)] = 1;
@@ -164,7 +164,7 @@ TEST_CASE("relocation: geography alone moves nobody, the zone's instruments must
     s.firms.city[0] = s.firms.production_city[0] = from;
     s.firms.employees[0] = 10;
     const std::size_t k = mk(w, 0, 0, kCbec);
-    s.firms.active[k] = 1, s.firms.revenue_usd_last[k] = 1e6, s.firms.gross_wedge[k] = 1.5;
+    s.firms.active[k] = 1, s.firms.revenue_usd_last[k] = 1e6, set_gross_wedge(w, s.firms, k, 1.5);
     MonthOutputs out = fresh_outputs(w);
     relocate_firms(w, s, out);
     return s.firms.city[0];
