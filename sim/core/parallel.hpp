@@ -190,6 +190,58 @@ inline std::vector<std::size_t> block_starts(std::size_t n, std::size_t grain = 
   return starts;
 }
 
+// Runs each task once, in parallel: for tasks that write disjoint state (e.g. sums into
+// different totals, each in its own fixed order), so the order they run in cannot matter.
+template <class... Tasks>
+void parallel_tasks(Tasks&&... tasks) {
+  parallel_for(
+      sizeof...(Tasks),
+      [&](std::size_t first, std::size_t last) {
+        for (std::size_t task = first; task < last; ++task) {
+          std::size_t k = 0;
+          ((k++ == task ? static_cast<void>(tasks()) : static_cast<void>(0)), ...);
+        }
+      },
+      1);
+}
+
+// Calls body(owns) once per part, the parts in parallel, one part per thread; owns(key) says
+// whether the part owns a key in [0, weight.size()). Each key is owned by one part; keys are
+// dealt heaviest first to the lightest part, so the parts carry about equal weight. For totals
+// by key (e.g. by city) that must add their indices in index order: a part walks every index
+// in order and takes only its own keys', so each total gets the same additions in the same
+// order as in one pass. The split depends on the thread count; the results cannot. Walking in
+// index order, unlike visiting each key's indices in turn, keeps the memory access a stream.
+template <class Body>
+void parallel_key_parts(const std::vector<std::size_t>& weight, Body&& body) {
+  const std::size_t keys = weight.size();
+  const std::size_t parts = detail::part_count(keys);
+  if (parts <= 1) {
+    body([](std::size_t) { return true; });
+    return;
+  }
+  std::vector<std::size_t> heaviest_first(keys);
+  for (std::size_t k = 0; k < keys; ++k) heaviest_first[k] = k;
+  std::stable_sort(heaviest_first.begin(), heaviest_first.end(), [&](std::size_t a, std::size_t b) { return weight[a] > weight[b]; });
+  std::vector<std::size_t> load(parts, 0), owner(keys, 0);
+  for (const std::size_t k : heaviest_first) {
+    const auto lightest = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    owner[k] = lightest;
+    load[lightest] += weight[k];
+  }
+  parallel_parts(parts, [&](std::size_t first, std::size_t last) {
+    for (std::size_t part = first; part < last; ++part) body([&owner, part](std::size_t key) { return owner[key] == part; });
+  });
+}
+
+// How many of [0, n) have each key below `keys`: the weights for parallel_key_parts.
+template <class Key>
+std::vector<std::size_t> key_counts(std::size_t n, std::size_t keys, Key&& key) {
+  std::vector<std::size_t> count(keys, 0);
+  for (std::size_t i = 0; i < n; ++i) ++count[static_cast<std::size_t>(key(i))];
+  return count;
+}
+
 // The join of a deterministic_reduce over vectors of sums or counts: a[i] += b[i], element by
 // element (the left operand first, so each element's additions keep the reduction's order).
 template <class T>

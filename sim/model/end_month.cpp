@@ -58,15 +58,7 @@ void end_month(const World& w, State& s, MonthOutputs& out) {
       out.credit_outstanding_cny += f.credit_cny[i];
     }
   };
-  parallel_for(
-      2,
-      [&](std::size_t first, std::size_t last) {
-        for (std::size_t task = first; task < last; ++task) {
-          if (task == 0) age_and_count();
-          if (task == 1) money_stocks();
-        }
-      },
-      1);
+  parallel_tasks(age_and_count, money_stocks);
   for (std::size_t city = 0; city < n_cities; ++city) {
     out.firms_alive[city] += counts[city];
     out.products_listed[city] += counts[at_products + city];

@@ -401,3 +401,87 @@ TEST_CASE("parallel_parts: owner-filtered sums in a fixed order are identical at
     CHECK(differing == 0);
   }
 }
+
+TEST_CASE("parallel_tasks runs each task exactly once", "[core][parallel]") {
+  for (int threads : kArenaSizes) {
+    INFO("threads = " << threads);
+    std::atomic<int> runs[4] = {0, 0, 0, 0};
+    in_arena(threads, [&] {
+      pzsim::parallel_tasks([&] { ++runs[0]; }, [&] { ++runs[1]; }, [&] { ++runs[2]; });
+      pzsim::parallel_tasks([&] { ++runs[3]; });
+    });
+    for (const auto& count : runs) CHECK(count.load() == 1);
+  }
+}
+
+TEST_CASE("parallel_key_parts: each key has one owner, one part per thread, parts of about equal weight",
+          "[core][parallel]") {
+  const std::vector<std::size_t> weight = {700, 80, 150, 760, 300, 90, 520, 0, 240, 410, 130};
+  const std::size_t heaviest = *std::max_element(weight.begin(), weight.end());
+  for (int threads : kArenaSizes) {
+    INFO("threads = " << threads);
+    std::mutex mutex;
+    std::vector<std::vector<std::uint8_t>> owned;  // per part: owns(key) for every key
+    in_arena(threads, [&] {
+      pzsim::parallel_key_parts(weight, [&](const auto& owns) {
+        std::vector<std::uint8_t> mine(weight.size());
+        for (std::size_t k = 0; k < weight.size(); ++k) mine[k] = owns(k) ? 1 : 0;
+        std::lock_guard lock(mutex);
+        owned.push_back(std::move(mine));
+      });
+    });
+    CHECK(owned.size() == std::min<std::size_t>(weight.size(), static_cast<std::size_t>(threads)));
+    std::size_t lightest = SIZE_MAX, heaviest_part = 0;
+    for (const auto& mine : owned) {
+      std::size_t load = 0;
+      for (std::size_t k = 0; k < weight.size(); ++k) load += mine[k] ? weight[k] : 0;
+      lightest = std::min(lightest, load);
+      heaviest_part = std::max(heaviest_part, load);
+    }
+    CHECK(heaviest_part - lightest <= heaviest);  // dealt heaviest first to the lightest part
+    for (std::size_t k = 0; k < weight.size(); ++k) {
+      std::size_t owners = 0;
+      for (const auto& mine : owned) owners += mine[k];
+      CHECK(owners == 1);
+    }
+  }
+}
+
+TEST_CASE("parallel_key_parts: sums by key in index order are identical at any thread count", "[core][parallel]") {
+  // The use it exists for: totals by city, each adding its firms in slot order.
+  const std::size_t keys = 20, items = 50000;
+  const std::vector<double> amount = wild_values(items);
+  std::vector<std::size_t> key(items);
+  for (std::size_t i = 0; i < items; ++i) key[i] = RandomStream(2, Stream::kTest, 0, i).below(keys);
+  const std::vector<std::size_t> weight = pzsim::key_counts(items, keys, [&](std::size_t i) { return key[i]; });
+  CHECK(std::accumulate(weight.begin(), weight.end(), std::size_t{0}) == items);
+  CHECK(weight[key[0]] > 0);
+  const auto totals = [&](int threads) {
+    std::vector<double> total(keys, 0.0);
+    in_arena(threads, [&] {
+      pzsim::parallel_key_parts(weight, [&](const auto& owns) {
+        std::vector<double> own(keys, 0.0);
+        for (std::size_t i = 0; i < items; ++i)
+          if (owns(key[i])) own[key[i]] += amount[i];
+        for (std::size_t k = 0; k < keys; ++k)
+          if (owns(k)) total[k] = own[k];
+      });
+    });
+    return total;
+  };
+  std::vector<double> serial(keys, 0.0);
+  for (std::size_t i = 0; i < items; ++i) serial[key[i]] += amount[i];
+  // Precondition: the order matters for this data (reversed, some key's total differs).
+  std::vector<double> reversed(keys, 0.0);
+  for (std::size_t i = items; i-- > 0;) reversed[key[i]] += amount[i];
+  bool order_matters = false;
+  for (std::size_t k = 0; k < keys; ++k) order_matters = order_matters || bits(reversed[k]) != bits(serial[k]);
+  REQUIRE(order_matters);
+  for (int threads : kArenaSizes) {
+    INFO("threads = " << threads);
+    const std::vector<double> total = totals(threads);
+    std::size_t differing = 0;
+    for (std::size_t k = 0; k < keys; ++k) differing += bits(total[k]) == bits(serial[k]) ? 0 : 1;
+    CHECK(differing == 0);
+  }
+}
