@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/core/parallel.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/model/economics.hpp"
 #include "sim/model/rules.hpp"
@@ -43,42 +44,59 @@ void relocate_firms(const World& w, State& s, MonthOutputs& out) {
   }
   if (best_overall < 0) return;
 
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    const std::size_t here = f.city[i];
-    if (w.is_zone(static_cast<int>(here), s.step)) continue;
-    bool sells_cbec = false;
-    for (int d = 0; d < w.destinations; ++d) sells_cbec = sells_cbec || f.active[econ::market_index(w, i, d * kChannels + kCbec)];
-    if (!sells_cbec) continue;
-    RandomStream rng(w.seed, Stream::kRelocation, static_cast<std::uint32_t>(s.step), f.id[i]);
-    if (!rng.bernoulli(cfg.relocation_rate)) continue;
+  const auto destination_of = [&](std::size_t here) {
     const auto region = static_cast<std::size_t>(sc.cities.list[here].region);
-    const std::size_t there = static_cast<std::size_t>(best_in_region[region] >= 0 ? best_in_region[region] : best_overall);
+    return static_cast<std::size_t>(best_in_region[region] >= 0 ? best_in_region[region] : best_overall);
+  };
+  // Decisions in parallel: a firm's draws are keyed by its id, and its decision reads nothing
+  // that another firm's move changes. The moves are then made in slot order (the sums of
+  // labour force, migration and flows add them in that order). 0: stays; else the move's cost.
+  const std::size_t n = f.size();
+  std::vector<double> move_cost(n, 0.0);
+  parallel_for(n, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      const std::size_t here = f.city[i];
+      if (w.is_zone(static_cast<int>(here), s.step)) continue;
+      bool sells_cbec = false;
+      for (int d = 0; d < w.destinations; ++d) sells_cbec = sells_cbec || f.active[econ::market_index(w, i, d * kChannels + kCbec)];
+      if (!sells_cbec) continue;
+      RandomStream rng(w.seed, Stream::kRelocation, static_cast<std::uint32_t>(s.step), f.id[i]);
+      if (!rng.bernoulli(cfg.relocation_rate)) continue;
+      const std::size_t there = destination_of(here);
 
-    const double sigma = w.sigma[f.sector[i]];
-    auto level = [&](std::size_t city, Instrument k) { return c.instrument[static_cast<std::size_t>(k)][city]; };
-    const auto& floor = w.at(s.step).national_floor;
-    const double info_floor = floor[static_cast<std::size_t>(Instrument::information)];
-    const double admin_floor = floor[static_cast<std::size_t>(Instrument::administration)];
-    double gain = 0.0, policy_gain = 0.0;
-    for (int d = 0; d < w.destinations; ++d) {
-      const int market = d * kChannels + kCbec;
-      const std::size_t k = econ::market_index(w, i, market);
-      if (!f.active[k]) continue;
-      const double tau_here = econ::trade_cost_from(w, s, here, market, s.step);
-      const double tau_there = econ::trade_cost_from(w, s, there, market, s.step);
-      const double tau_there_floor = econ::trade_cost_at(w, there, market, s.step, info_floor);
-      const double variable = econ::variable_profit_cny(w, s, i, market, s.step, f.revenue_usd_last[k]);
-      const double admin_saving = cfg.fixed_cost_cbec_cny * effects.entry_cost_cut;
-      gain += variable * (std::pow((1.0 + tau_there) / (1.0 + tau_here), 1.0 - sigma) - 1.0) +
-              admin_saving * (level(there, Instrument::administration) - level(here, Instrument::administration));
-      policy_gain += variable * (std::pow((1.0 + tau_there) / (1.0 + tau_there_floor), 1.0 - sigma) - 1.0) +
-                     admin_saving * (level(there, Instrument::administration) - admin_floor);
+      const double sigma = w.sigma[f.sector[i]];
+      auto level = [&](std::size_t city, Instrument k) { return c.instrument[static_cast<std::size_t>(k)][city]; };
+      const auto& floor = w.at(s.step).national_floor;
+      const double info_floor = floor[static_cast<std::size_t>(Instrument::information)];
+      const double admin_floor = floor[static_cast<std::size_t>(Instrument::administration)];
+      double gain = 0.0, policy_gain = 0.0;
+      for (int d = 0; d < w.destinations; ++d) {
+        const int market = d * kChannels + kCbec;
+        const std::size_t k = econ::market_index(w, i, market);
+        if (!f.active[k]) continue;
+        const double tau_here = econ::trade_cost_from(w, s, here, market, s.step);
+        const double tau_there = econ::trade_cost_from(w, s, there, market, s.step);
+        const double tau_there_floor = econ::trade_cost_at(w, there, market, s.step, info_floor);
+        const double variable = econ::variable_profit_cny(w, s, i, market, s.step, f.revenue_usd_last[k]);
+        const double admin_saving = cfg.fixed_cost_cbec_cny * effects.entry_cost_cut;
+        gain += variable * (std::pow((1.0 + tau_there) / (1.0 + tau_here), 1.0 - sigma) - 1.0) +
+                admin_saving * (level(there, Instrument::administration) - level(here, Instrument::administration));
+        policy_gain += variable * (std::pow((1.0 + tau_there) / (1.0 + tau_there_floor), 1.0 - sigma) - 1.0) +
+                       admin_saving * (level(there, Instrument::administration) - admin_floor);
+      }
+      const double cost = std::max(1.0, cfg.relocation_cost_months * f.employees[i] * c.wage_cny[here]);
+      const double net = std::min(gain, policy_gain) * cfg.horizon_months - cost;
+      if (net <= 0.0) continue;
+      if (!rng.bernoulli(2.0 * econ::logistic(net / (cfg.decision_noise * cost)) - 1.0)) continue;
+      move_cost[i] = cost;
     }
-    const double cost = std::max(1.0, cfg.relocation_cost_months * f.employees[i] * c.wage_cny[here]);
-    const double net = std::min(gain, policy_gain) * cfg.horizon_months - cost;
-    if (net <= 0.0) continue;
-    if (!rng.bernoulli(2.0 * econ::logistic(net / (cfg.decision_noise * cost)) - 1.0)) continue;
+  });
 
+  for (std::size_t i = 0; i < n; ++i) {
+    const double cost = move_cost[i];
+    if (cost == 0.0) continue;
+    const std::size_t here = f.city[i];
+    const std::size_t there = destination_of(here);
     const std::int64_t workers = f.employees[i];
     c.firm_jobs[here] -= workers;
     c.firm_jobs[there] += workers;
