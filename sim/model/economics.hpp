@@ -6,7 +6,6 @@
 #include <cmath>
 #include <vector>
 
-#include "sim/core/parallel.hpp"
 #include "sim/model/state.hpp"
 
 namespace pzsim::econ {
@@ -166,20 +165,11 @@ inline std::vector<double> general_appeal_totals(const World& w, const FirmStore
   const std::size_t n_dest = static_cast<std::size_t>(w.destinations);
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
   std::vector<double> total(n_dest * n_sec, 0.0);
-  // A cell takes only its sector's firms: sectors are dealt to parts that run in parallel,
-  // each walking the firms in slot order into its own sums and writing back its sectors'.
-  parallel_key_parts(key_counts(f.size(), n_sec, [&](std::size_t i) { return f.sector[i]; }), [&](const auto& owns) {
-    std::vector<double> own(n_dest * n_sec, 0.0);
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      const std::size_t sec = f.sector[i];
-      if (!owns(sec)) continue;
-      for (std::size_t d = 0; d < n_dest; ++d)
-        own[d * n_sec + sec] += f.general_appeal[destination_index(w, i, static_cast<int>(d))];
-    }
-    for (std::size_t sec = 0; sec < n_sec; ++sec)
-      if (owns(sec))
-        for (std::size_t d = 0; d < n_dest; ++d) total[d * n_sec + sec] = own[d * n_sec + sec];
-  });
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const std::size_t sec = f.sector[i];
+    for (std::size_t d = 0; d < n_dest; ++d)
+      total[d * n_sec + sec] += f.general_appeal[destination_index(w, i, static_cast<int>(d))];
+  }
   return total;
 }
 

@@ -35,39 +35,18 @@ void import_general_trade(const World& w, State& s, MonthOutputs& out) {
                      (s.general_competitor_index[cell] + total[cell]);
     }
   }
-  // Every firm's revenue, firms in parallel; beside it each destination's total, a sum over
-  // the firms in slot order (destinations dealt to parts, each recomputing the same products).
-  const auto appeal_of = [&](std::size_t i, std::size_t dest) {
-    return f.general_appeal[econ::destination_index(w, i, static_cast<int>(dest))];
-  };
   std::vector<double> revenue_total(n_dest, 0.0);
-  const auto book_revenues = [&] {
-    parallel_for(n, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) {
-        for (std::size_t dest = 0; dest < n_dest; ++dest) {
-          const double appeal = appeal_of(i, dest);
-          if (appeal == 0.0) continue;
-          f.revenue_usd[econ::market_index(w, i, static_cast<int>(dest) * kChannels + kGeneral)] += demand[dest * n_sec + f.sector[i]] * appeal;
-        }
-      }
-    });
-  };
-  const auto sum_revenues = [&] {
-    parallel_key_parts(std::vector<std::size_t>(n_dest, 1), [&](const auto& owns) {
-      std::vector<double> own(n_dest, 0.0);
-      for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t dest = 0; dest < n_dest; ++dest) {
-          if (!owns(dest)) continue;
-          const double appeal = appeal_of(i, dest);
-          if (appeal == 0.0) continue;
-          own[dest] += demand[dest * n_sec + f.sector[i]] * appeal;
-        }
-      }
-      for (std::size_t dest = 0; dest < n_dest; ++dest)
-        if (owns(dest)) revenue_total[dest] = own[dest];
-    });
-  };
-  parallel_tasks(book_revenues, sum_revenues);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t sec = f.sector[i];
+    for (std::size_t dest = 0; dest < n_dest; ++dest) {
+      const std::size_t k = econ::market_index(w, i, static_cast<int>(dest) * kChannels + kGeneral);
+      const double appeal = f.general_appeal[econ::destination_index(w, i, static_cast<int>(dest))];
+      if (appeal == 0.0) continue;
+      const double revenue = demand[dest * n_sec + sec] * appeal;
+      f.revenue_usd[k] += revenue;
+      revenue_total[dest] += revenue;
+    }
+  }
   for (std::size_t dest = 0; dest < n_dest; ++dest) out.record_flow(kRestOfWorld, kFirms, revenue_total[dest] * month.cny_per_usd);
 }
 
