@@ -18,9 +18,7 @@
 //          short of it, it draws on its credit line; above it, it repays. Still negative
 //          cash means insolvency (the firm closes this month).
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <iterator>
 
 #include "sim/core/parallel.hpp"
 #include "sim/model/economics.hpp"
@@ -161,11 +159,10 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
     }
   });
 
-  // Aggregation: every sum adds the firms in slot order. The totals of a city (fiscal sums,
-  // profits, exports by sector, volume and declared code) take only its own firms, so the
-  // cities are dealt to parts that run in parallel, each walking the firms in slot order and
-  // taking its own cities'; the economy-wide flows and the exports by destination are two
-  // more tasks beside them. Same additions in the same order as one pass over the firms.
+  // Aggregation: every sum adds the firms in slot order. Three kinds of sums touch disjoint
+  // totals (the economy-wide flows, each city's fiscal sums and profits, the exports by city,
+  // destination and declared code), so each kind is one task walking all firms in slot order
+  // and the three run in parallel without changing a byte.
   const std::size_t n_sec = static_cast<std::size_t>(w.sectors);
   const std::size_t n_cities = static_cast<std::size_t>(w.cities);
   std::vector<double> profit_sum(n_cities, 0.0), firm_count(n_cities, 0.0);
@@ -186,54 +183,42 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
       out.record_flow(kFirms, kLocalGov, bk.tax_cny * (1.0 - fiscal.income_tax_central_share));
     }
   };
-  const auto exports_by_destination = [&] {
+  const auto fiscal_and_profit = [&] {
     for (std::size_t i = 0; i < n; ++i) {
-      for (int m = 0; m < w.markets; ++m) {
-        const double revenue = f.revenue_usd[econ::market_index(w, i, m)];
-        if (revenue == 0.0) continue;
-        out.exports_by_destination_usd[static_cast<std::size_t>(m / kChannels) * kChannels + static_cast<std::size_t>(m % kChannels)] += revenue;
-      }
-    }
-  };
-  // Each part adds into its own copy of the totals by city (so no cache line is written by
-  // two parts) and then writes back its own cities' cells.
-  std::vector<double>* const by_city[] = {&out.tax_revenue_usd, &out.fiscal_cost_central_usd, &out.forgone_vat_usd,
-                                          &out.forgone_income_tax_usd, &out.fiscal_cost_local_usd, &profit_sum,
-                                          &firm_count, &out.exports_usd, &out.exports_volume, &paid_usd,
-                                          &out.exports_declared_usd};
-  const auto city_totals = [&](const auto& owns) {
-    std::array<std::vector<double>, std::size(by_city)> own;
-    for (std::size_t a = 0; a < own.size(); ++a) own[a] = *by_city[a];
-    auto& [tax, central_cost, vat, income_tax, local_cost, profit, firms, exports, volume, paid, declared_by_code] = own;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t city = f.city[i];
-      if (!owns(city)) continue;
-      double* declared = &declared_by_code[city * kCustomsCodes];
       const FirmBooks& bk = books[i];
-      tax[city] += bk.tax_cny * usd;
+      const std::size_t city = f.city[i];
+      out.tax_revenue_usd[city] += bk.tax_cny * usd;
       const double central = bk.forgone_income_tax_cny * fiscal.income_tax_central_share + bk.forgone_vat_cny * fiscal.vat_central_share;
       const double local = bk.forgone_income_tax_cny * (1.0 - fiscal.income_tax_central_share) +
                            bk.forgone_vat_cny * (1.0 - fiscal.vat_central_share) + bk.subsidy_cny + bk.declaration_reward_cny;
-      central_cost[city] += central * usd;
-      vat[city] += bk.forgone_vat_cny * usd;
-      income_tax[city] += bk.forgone_income_tax_cny * usd;
-      local_cost[city] += local * usd;
-      profit[city] += bk.profit_cny;
-      firms[city] += 1.0;
+      out.fiscal_cost_central_usd[city] += central * usd;
+      out.forgone_vat_usd[city] += bk.forgone_vat_cny * usd;
+      out.forgone_income_tax_usd[city] += bk.forgone_income_tax_cny * usd;
+      out.fiscal_cost_local_usd[city] += local * usd;
+      profit_sum[city] += bk.profit_cny;
+      firm_count[city] += 1.0;
+    }
+  };
+  const auto exports = [&] {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t city = f.city[i];
       for (int m = 0; m < w.markets; ++m) {
         const std::size_t k = econ::market_index(w, i, m);
         const int channel = m % kChannels;
+        const int dest = m / kChannels;
         const double revenue = f.revenue_usd[k];
         if (revenue == 0.0) continue;
         const double price = econ::price_usd(w, s, i, m);
-        exports[(city * n_sec + f.sector[i]) * kChannels + static_cast<std::size_t>(channel)] += revenue;
+        out.exports_usd[(city * n_sec + f.sector[i]) * kChannels + static_cast<std::size_t>(channel)] += revenue;
+        out.exports_by_destination_usd[static_cast<std::size_t>(dest) * kChannels + static_cast<std::size_t>(channel)] += revenue;
         // Volume and price from what buyers paid (CBEC sellers' revenue is net of commission).
-        const double buyers_paid = channel == kCbec ? f.cbec_paid_usd[econ::destination_index(w, i, m / kChannels)] : revenue;
-        volume[city * kChannels + static_cast<std::size_t>(channel)] += buyers_paid / price;
-        paid[city * kChannels + static_cast<std::size_t>(channel)] += buyers_paid;
+        const double paid = channel == kCbec ? f.cbec_paid_usd[econ::destination_index(w, i, dest)] : revenue;
+        out.exports_volume[city * kChannels + static_cast<std::size_t>(channel)] += paid / price;
+        paid_usd[city * kChannels + static_cast<std::size_t>(channel)] += paid;
         // Declared customs code: what the sale is recorded as, not how it travelled.
+        double* declared = &out.exports_declared_usd[city * kCustomsCodes];
         if (channel == kGeneral) {
-          const double relabelled = bk.relabelled_share * revenue;
+          const double relabelled = books[i].relabelled_share * revenue;
           declared[kCode9710] += relabelled;
           declared[kCode0110] += revenue - relabelled;
         } else if (f.warehouse[k]) {
@@ -243,16 +228,17 @@ void book_accounts(const World& w, State& s, MonthOutputs& out) {
         }
       }
     }
-    for (std::size_t a = 0; a < own.size(); ++a) {
-      const std::size_t per_city = own[a].size() / n_cities;
-      for (std::size_t city = 0; city < n_cities; ++city)
-        if (owns(city))
-          std::copy_n(own[a].begin() + static_cast<std::ptrdiff_t>(city * per_city), per_city,
-                      by_city[a]->begin() + static_cast<std::ptrdiff_t>(city * per_city));
-    }
   };
-  const std::vector<std::size_t> firms_in_city = key_counts(n, n_cities, [&](std::size_t i) { return f.city[i]; });
-  parallel_tasks([&] { parallel_key_parts(firms_in_city, city_totals); }, flows, exports_by_destination);
+  parallel_for(
+      3,
+      [&](std::size_t first, std::size_t last) {
+        for (std::size_t task = first; task < last; ++task) {
+          if (task == 0) exports();  // the largest first
+          if (task == 1) fiscal_and_profit();
+          if (task == 2) flows();
+        }
+      },
+      1);
 
   for (std::size_t city = 0; city < n_cities; ++city) {
     if (w.is_zone(static_cast<int>(city), s.step)) {
