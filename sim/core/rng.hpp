@@ -6,11 +6,6 @@
 // use the same number for the same (agent, month, purpose) even after they diverge.
 #include <Random123/philox.h>
 
-#if defined(__SSE4_1__)
-#include <smmintrin.h>
-#endif
-
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -39,53 +34,6 @@ enum class Stream : std::uint32_t {
   kSweepDesign = 15,  // Latin hypercube strata of sweep designs (sim/sweep), never the model
 };
 
-using PhiloxBlock = r123::Philox4x32::ctr_type;
-using PhiloxKey = r123::Philox4x32::key_type;
-
-// Four Philox4x32-10 blocks of one key, the same bits as r123::Philox4x32 block by block
-// (tests/core/test_rng.cpp checks it). With SSE4.1 (every x86-64-v2 build) the four counters
-// go through the ten rounds side by side in vector lanes, word w of every counter in one
-// register: about 1.6x the throughput of four scalar calls, for callers that need several
-// blocks at once (a shopping trip's words, four neighbouring agent groups).
-inline std::array<PhiloxBlock, 4> philox4(const std::array<PhiloxBlock, 4>& counters, PhiloxKey key) {
-  std::array<PhiloxBlock, 4> out;
-#if defined(__SSE4_1__)
-  const auto load = [&](int j) { return _mm_set_epi32(static_cast<int>(counters[3][j]), static_cast<int>(counters[2][j]),
-                                                       static_cast<int>(counters[1][j]), static_cast<int>(counters[0][j])); };
-  __m128i x0 = load(0), x1 = load(1), x2 = load(2), x3 = load(3);
-  // Lane-wise 32x32 -> 64-bit products: lanes 0 and 2 directly, lanes 1 and 3 shifted down.
-  const auto mulhilo = [](__m128i a, __m128i m, __m128i& hi, __m128i& lo) {
-    const __m128i even = _mm_mul_epu32(a, m);
-    const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), m);
-    lo = _mm_blend_epi16(even, _mm_slli_epi64(odd, 32), 0xCC);
-    hi = _mm_blend_epi16(_mm_srli_epi64(even, 32), odd, 0xCC);
-  };
-  const __m128i m0 = _mm_set1_epi32(static_cast<int>(0xD2511F53u)), m1 = _mm_set1_epi32(static_cast<int>(0xCD9E8D57u));
-  std::uint32_t k0 = key[0], k1 = key[1];
-  for (int round = 0; round < 10; ++round) {
-    __m128i hi0, lo0, hi1, lo1;
-    mulhilo(x0, m0, hi0, lo0);
-    mulhilo(x2, m1, hi1, lo1);
-    x0 = _mm_xor_si128(_mm_xor_si128(hi1, x1), _mm_set1_epi32(static_cast<int>(k0)));
-    x1 = lo1;
-    x2 = _mm_xor_si128(_mm_xor_si128(hi0, x3), _mm_set1_epi32(static_cast<int>(k1)));
-    x3 = lo0;
-    k0 += 0x9E3779B9u;  // Philox's Weyl key schedule
-    k1 += 0xBB67AE85u;
-  }
-  alignas(16) std::uint32_t words[4][4];
-  _mm_store_si128(reinterpret_cast<__m128i*>(words[0]), x0);
-  _mm_store_si128(reinterpret_cast<__m128i*>(words[1]), x1);
-  _mm_store_si128(reinterpret_cast<__m128i*>(words[2]), x2);
-  _mm_store_si128(reinterpret_cast<__m128i*>(words[3]), x3);
-  for (int lane = 0; lane < 4; ++lane)
-    out[lane] = PhiloxBlock{{words[0][lane], words[1][lane], words[2][lane], words[3][lane]}};
-#else
-  for (int lane = 0; lane < 4; ++lane) out[lane] = r123::Philox4x32{}(counters[lane], key);
-#endif
-  return out;
-}
-
 // 128-bit product for unbiased-enough range reduction (GCC/Clang extension).
 __extension__ typedef unsigned __int128 uint128;
 
@@ -102,19 +50,14 @@ class RandomStream {
         agent_(agent_id) {}
 
   // 128 random bits for draw index `draw`; callers normally use the typed helpers.
-  r123::Philox4x32::ctr_type block(std::uint32_t draw) const { return r123::Philox4x32{}(counter(draw), key_); }
-  // Blocks first_draw to first_draw + 3 in one philox4 call.
-  std::array<PhiloxBlock, 4> blocks4(std::uint32_t first_draw) const {
-    return philox4({counter(first_draw), counter(first_draw + 1), counter(first_draw + 2), counter(first_draw + 3)}, key_);
-  }
-  // The Philox counter and key of draw index `draw` (what block() encrypts).
-  PhiloxBlock counter(std::uint32_t draw) const {
+  r123::Philox4x32::ctr_type block(std::uint32_t draw) const {
     // Agent ids may exceed 2^32 at full scale, so the high id bits are folded into the
     // stream word (streams stay below 2^16): ids must stay below 2^48.
     const std::uint32_t hi = static_cast<std::uint32_t>(agent_ >> 32);
-    return PhiloxBlock{{stream_ | (hi << 16), step_, static_cast<std::uint32_t>(agent_), draw}};
+    r123::Philox4x32::ctr_type ctr{{stream_ | (hi << 16), step_,
+                                    static_cast<std::uint32_t>(agent_), draw}};
+    return r123::Philox4x32{}(ctr, key_);
   }
-  const PhiloxKey& key() const { return key_; }
 
   // Uniform on the open interval (0, 1) with 52 random bits.
   double uniform() {
@@ -205,31 +148,27 @@ class RandomStream {
 };
 
 // Successive 32-bit uniforms of one RandomStream, four from each Philox block: word k of the
-// sequence is word k % 4 of block first_block + k / 4. Blocks are computed four at a time
-// (philox4) when the first of them is needed: a shopping trip takes 9 words, three blocks, in
-// one call. For choices where 2^-32 resolution is plenty (Bernoulli draws at rates far above
-// 2^-32, alias sampling, see AliasTable::sample_word), so one block serves four draws instead
-// of one. A pure function of the stream's coordinates and first_block.
+// sequence is word k % 4 of block first_block + k / 4. A block is computed only when its first
+// word is needed. For choices where 2^-32 resolution is plenty (Bernoulli draws at rates far
+// above 2^-32, alias sampling, see AliasTable::sample_word), so one block serves four draws
+// instead of one. A pure function of the stream's coordinates and first_block.
 class Uniform32Sequence {
  public:
   Uniform32Sequence(const RandomStream& rng, std::uint32_t first_block) : rng_(rng), next_block_(first_block) {}
   std::uint32_t next_word() {
-    if (used_ == 16) {
-      blocks_ = rng_.blocks4(next_block_);
-      next_block_ += 4;
+    if (used_ == 4) {
+      block_ = rng_.block(next_block_++);
       used_ = 0;
     }
-    const std::uint32_t word = blocks_[used_ / 4][used_ % 4];
-    ++used_;
-    return word;
+    return block_[used_++];
   }
   double next() { return RandomStream::uniform32_of(next_word()); }
 
  private:
   RandomStream rng_;
   std::uint32_t next_block_;
-  unsigned used_ = 16;
-  std::array<PhiloxBlock, 4> blocks_{};
+  unsigned used_ = 4;
+  r123::Philox4x32::ctr_type block_{};
 };
 
 // One 32-bit uniform per agent and month, shared four to a Philox block by agents with
@@ -243,27 +182,23 @@ class GroupedUniform32 {
  public:
   static constexpr std::uint32_t kGroupedDraw = 1u << 31;
   GroupedUniform32(std::uint64_t seed, Stream stream, std::uint32_t step) : seed_(seed), stream_(stream), step_(step) {}
-  // The four groups of sixteen consecutive ids are computed together (philox4), so walking
-  // agents in id order costs one philox4 call per sixteen agents.
   double operator()(std::uint64_t agent_id) {
-    const std::uint64_t quad = agent_id / 16;
-    if (!has_blocks_ || quad != quad_) {
-      std::array<PhiloxBlock, 4> counters;
-      for (std::uint64_t g = 0; g < 4; ++g) counters[g] = RandomStream(seed_, stream_, step_, quad * 4 + g).counter(kGroupedDraw);
-      blocks_ = philox4(counters, RandomStream(seed_, stream_, step_, 0).key());
-      quad_ = quad;
-      has_blocks_ = true;
+    const std::uint64_t group = agent_id / 4;
+    if (!has_block_ || group != group_) {
+      block_ = RandomStream(seed_, stream_, step_, group).block(kGroupedDraw);
+      group_ = group;
+      has_block_ = true;
     }
-    return RandomStream::uniform32_of(blocks_[(agent_id / 4) % 4][agent_id % 4]);
+    return RandomStream::uniform32_of(block_[agent_id % 4]);
   }
 
  private:
   std::uint64_t seed_;
   Stream stream_;
   std::uint32_t step_;
-  bool has_blocks_ = false;
-  std::uint64_t quad_ = 0;
-  std::array<PhiloxBlock, 4> blocks_{};
+  bool has_block_ = false;
+  std::uint64_t group_ = 0;
+  r123::Philox4x32::ctr_type block_{};
 };
 
 // Walker/Vose alias table: O(n) build, O(1) sampling from one uniform draw.

@@ -98,15 +98,16 @@ inline double gross_wedge(const World& w, int market, double delivery_wedge) {
 }
 
 // Seller revenue over factory-gate revenue of firm i in a market, from the delivery wedge it
-// was last priced with.
+// was last priced with (the commission is a scenario constant, not a timeline event, so reading
+// it later gives the wedge pricing would have stored).
 inline double gross_wedge_of(const World& w, const FirmStore& f, std::size_t i, int market) {
   return gross_wedge(w, market, f.delivery_wedge[market_index(w, i, market)]);
 }
 
 // Delivered price of firm i in a market, USD: markup * unit cost * delivery wedge / CNY per
 // USD, the operations pricing performs in its order, so the very number it would have stored.
-// Read in the month the firm was priced (set_prices, or price_firm for newborns): the unit cost,
-// wedge and exchange rate are that month's.
+// Read in the month the firm was priced (set_prices, or price_firm for newborns, both at s.step):
+// the unit cost, wedge and exchange rate are that month's.
 inline double price_usd(const World& w, const State& s, std::size_t i, int market) {
   const FirmStore& f = s.firms;
   return w.markup[f.sector[i]] * f.unit_cost_cny[i] * f.delivery_wedge[market_index(w, i, market)] /

@@ -46,7 +46,7 @@ void give_birth_to_firms(const World& w, State& s, MonthOutputs& out) {
       f.resize(slot + 1, w.markets);
       draw_firm(w, s, slot, newborn_firm_id(city, s.step, b), static_cast<std::uint32_t>(city), s.step);
       f.employees[slot] = 1;
-      price_firm(w, s, slot, s.step);
+      price_firm(w, s, slot);
       f.cash_cny[slot] = cfg.startup_cash_months * cfg.employees_median * c.wage_cny[city];
       out.record_flow(kHouseholds, kFirms, f.cash_cny[slot]);
       const double unemployed = c.labour_force[city] - static_cast<double>(c.firm_jobs[city] + c.services_jobs[city] +

@@ -44,8 +44,8 @@ void price_firm_with(const World& w, State& s, std::size_t i, int step, const We
 
 }  // namespace
 
-void price_firm(const World& w, State& s, std::size_t i, int step) {
-  price_firm_with(w, s, i, step, [&](std::size_t firm, int m) { return econ::delivery_wedge(w, s, firm, m, step); });
+void price_firm(const World& w, State& s, std::size_t i) {
+  price_firm_with(w, s, i, s.step, [&](std::size_t firm, int m) { return econ::delivery_wedge(w, s, firm, m, s.step); });
 }
 
 void set_prices(const World& w, State& s) {
@@ -60,7 +60,7 @@ void set_prices(const World& w, State& s) {
   // every combination (econ::delivery_wedge_at, as price_firm does firm by firm: the same numbers).
   if (cells / n_mkt / 2 > n) {
     parallel_for(n, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) price_firm(w, s, i, step);
+      for (std::size_t i = b; i < e; ++i) price_firm(w, s, i);
     });
     return;
   }

@@ -29,9 +29,10 @@ void enter_and_exit_markets(const World& w, State& s, MonthOutputs& out);
 void list_products(const World& w, State& s);
 
 // pricing.cpp: markup pricing over delivered marginal cost for every firm and market
-// (and what other rules derive from prices). price_firm prices one firm (newborns).
+// (and what other rules derive from prices). price_firm prices one firm (newborns). Both price
+// at the state's month, s.step: econ::price_usd derives prices with that month's exchange rate.
 void set_prices(const World& w, State& s);
-void price_firm(const World& w, State& s, std::size_t i, int step);
+void price_firm(const World& w, State& s, std::size_t i);
 
 // platform.cpp: account suspensions before the month's sales; reputation after them.
 void suspend_accounts(const World& w, State& s, MonthOutputs& out);
@@ -100,21 +101,20 @@ class MarketReconsideration {
         rate_(w.scenario->firms.entry_consideration_rate) {}
   bool operator()(int market) {
     const auto k = static_cast<std::uint32_t>(market);
-    // Sixteen markets' draws (four blocks) come from one philox4 call.
-    if (!has_blocks_ || k / 16 != quad_) {
-      blocks_ = rng_.blocks4(kReconsiderBlock + k / 16 * 4);
-      quad_ = k / 16;
-      has_blocks_ = true;
+    if (!has_block_ || k / 4 != block_index_) {
+      block_ = rng_.block(kReconsiderBlock + k / 4);
+      block_index_ = k / 4;
+      has_block_ = true;
     }
-    return RandomStream::uniform32_of(blocks_[k / 4 % 4][k % 4]) < rate_;
+    return RandomStream::uniform32_of(block_[k % 4]) < rate_;
   }
 
  private:
   RandomStream rng_;
   double rate_;
-  bool has_blocks_ = false;
-  std::uint32_t quad_ = 0;
-  std::array<PhiloxBlock, 4> blocks_{};
+  bool has_block_ = false;
+  std::uint32_t block_index_ = 0;
+  r123::Philox4x32::ctr_type block_{};
 };
 
 // Adds one employer's employment change in a city to jobs created or destroyed.

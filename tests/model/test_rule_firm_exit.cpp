@@ -100,7 +100,7 @@ TEST_CASE("firm exit: the exogenous hazard is death_rate times 1 + 2 exp(-age/24
 }
 
 TEST_CASE("firm store: erase_slots keeps the survivors in slot order in every column and gives memory back", "[model][rules]") {
-  constexpr int markets = 3;
+  constexpr int markets = 6;  // three destinations: per-destination columns are 3 wide, per-market 6
   const std::size_t n = 3000;
   FirmStore f;
   f.resize(n, markets);
@@ -133,6 +133,8 @@ TEST_CASE("firm store: erase_slots keeps the survivors in slot order in every co
   });
   CHECK(columns > 20);
   CHECK(wrong == 0);
+  CHECK(f.general_appeal.size() == survivors.size() * 3);
+  CHECK(f.revenue_usd.size() == survivors.size() * markets);
   // Memory given back, with an eighth to spare for births.
   CHECK(f.id.capacity() >= survivors.size());
   CHECK(f.id.capacity() <= survivors.size() + survivors.size() / 8);

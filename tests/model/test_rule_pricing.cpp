@@ -149,7 +149,7 @@ TEST_CASE("pricing: set_prices' wedges worked out per city, sector, market and w
   s.step = 12;
   State one_by_one = s;
   set_prices(w, s);
-  for (std::size_t i = 0; i < n; ++i) price_firm(w, one_by_one, i, 12);
+  for (std::size_t i = 0; i < n; ++i) price_firm(w, one_by_one, i);
   CHECK(s.firms.unit_cost_cny == one_by_one.firms.unit_cost_cny);
   CHECK(s.firms.delivery_wedge == one_by_one.firms.delivery_wedge);
   CHECK(s.firms.general_appeal == one_by_one.firms.general_appeal);
