@@ -196,7 +196,7 @@ TEST_CASE("market entry: MarketReconsideration answers exactly as reconsiders_ma
   for (std::uint64_t id : {0ull, 1ull, 77ull, 123456789ull, (1ull << 47) + 5}) {
     for (int step : {-3, 0, 5}) {
       MarketReconsideration in_order(w, id, step), backwards(w, id, step);
-      // 40 markets: past the sixteen whose draws one batch of four blocks holds.
+      // 40 markets: well past the four whose draws one block holds.
       for (int m = 0; m < 40; ++m) {
         const bool expected = reconsiders_market(w, id, step, m);
         CHECK(in_order(m) == expected);
