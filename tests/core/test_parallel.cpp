@@ -115,6 +115,21 @@ std::vector<double> wild_values(std::size_t n) {
   return v;
 }
 
+// amount[i] added into sums[key[i]] with the items walked backwards: the precondition of the
+// fixed-order tests (for their data, reversing the order must change some sum).
+std::vector<double> sums_backwards(std::size_t keys, const std::vector<std::size_t>& key, const std::vector<double>& amount) {
+  std::vector<double> sums(keys, 0.0);
+  for (std::size_t i = key.size(); i-- > 0;) sums[key[i]] += amount[i];
+  return sums;
+}
+
+// How many elements of two vectors of sums differ in any bit.
+std::size_t bit_differences(const std::vector<double>& a, const std::vector<double>& b) {
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) differing += bits(a[i]) == bits(b[i]) ? 0 : 1;
+  return differing;
+}
+
 }  // namespace
 
 TEST_CASE("parallel_for visits each index exactly once", "[core][parallel]") {
@@ -388,17 +403,10 @@ TEST_CASE("parallel_parts: owner-filtered sums in a fixed order are identical at
   };
   const std::vector<double> reference = credit(1);
   // Precondition: the order matters for this data (reversed, some account's balance differs).
-  std::vector<double> reversed(accounts, 0.0);
-  for (std::size_t p = payments; p-- > 0;) reversed[payee[p]] += amount[p];
-  bool order_matters = false;
-  for (std::size_t a = 0; a < accounts; ++a) order_matters = order_matters || bits(reversed[a]) != bits(reference[a]);
-  REQUIRE(order_matters);
+  REQUIRE(bit_differences(sums_backwards(accounts, payee, amount), reference) > 0);
   for (int threads : kArenaSizes) {
     INFO("threads = " << threads);
-    const std::vector<double> balance = credit(threads);
-    std::size_t differing = 0;
-    for (std::size_t a = 0; a < accounts; ++a) differing += bits(balance[a]) == bits(reference[a]) ? 0 : 1;
-    CHECK(differing == 0);
+    CHECK(bit_differences(credit(threads), reference) == 0);
   }
 }
 
@@ -472,16 +480,9 @@ TEST_CASE("parallel_key_parts: sums by key in index order are identical at any t
   std::vector<double> serial(keys, 0.0);
   for (std::size_t i = 0; i < items; ++i) serial[key[i]] += amount[i];
   // Precondition: the order matters for this data (reversed, some key's total differs).
-  std::vector<double> reversed(keys, 0.0);
-  for (std::size_t i = items; i-- > 0;) reversed[key[i]] += amount[i];
-  bool order_matters = false;
-  for (std::size_t k = 0; k < keys; ++k) order_matters = order_matters || bits(reversed[k]) != bits(serial[k]);
-  REQUIRE(order_matters);
+  REQUIRE(bit_differences(sums_backwards(keys, key, amount), serial) > 0);
   for (int threads : kArenaSizes) {
     INFO("threads = " << threads);
-    const std::vector<double> total = totals(threads);
-    std::size_t differing = 0;
-    for (std::size_t k = 0; k < keys; ++k) differing += bits(total[k]) == bits(serial[k]) ? 0 : 1;
-    CHECK(differing == 0);
+    CHECK(bit_differences(totals(threads), serial) == 0);
   }
 }

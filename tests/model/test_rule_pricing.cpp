@@ -125,19 +125,20 @@ TEST_CASE("pricing: a cbec_price event scales Chinese sellers' delivered CBEC pr
   CHECK(price_usd(w, after, 0, 1, kCbec) * trend == Approx(price_usd(w, before, 0, 1, kCbec)));
 }
 
-TEST_CASE("pricing: set_prices' wedges worked out per city, sector, market and warehouse equal price_firm's", "[model][rules]") {
-  const auto loaded = rule_scenario();
-  const World w = build_world(loaded.scenario, 7);
-  // More firms than (city, sector) pairs, so set_prices works the wedges out once per combination.
-  const std::size_t n = 64;
+namespace {
+
+// n firms over four cities, four production cities and two sectors, productivity and quality
+// rising by the given steps, serving markets and using warehouses in a mixed pattern;
+// information levels differ by city; month 12.
+State mixed_firms(const World& w, std::size_t n, double productivity_step, double quality_step) {
   State s = blank_state(w, n);
   FirmStore& f = s.firms;
   for (std::size_t i = 0; i < n; ++i) {
     f.city[i] = static_cast<std::uint32_t>(i % 4);
     f.production_city[i] = static_cast<std::uint32_t>((i / 4) % 4);
     f.sector[i] = static_cast<std::uint16_t>((i / 16) % 2);
-    f.productivity[i] = 1.0 + 0.01 * static_cast<double>(i);
-    f.quality[i] = 0.5 + 0.02 * static_cast<double>(i);
+    f.productivity[i] = 1.0 + productivity_step * static_cast<double>(i);
+    f.quality[i] = 0.5 + quality_step * static_cast<double>(i);
     for (int m = 0; m < w.markets; ++m) {
       const std::size_t k = econ::market_index(w, i, m);
       f.active[k] = (i + static_cast<std::size_t>(m)) % 3 != 0 ? 1 : 0;
@@ -147,6 +148,17 @@ TEST_CASE("pricing: set_prices' wedges worked out per city, sector, market and w
   set_level(s, kA, Instrument::information, 0.5);
   set_level(s, kC, Instrument::information, 0.25);
   s.step = 12;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("pricing: set_prices' wedges worked out per city, sector, market and warehouse equal price_firm's", "[model][rules]") {
+  const auto loaded = rule_scenario();
+  const World w = build_world(loaded.scenario, 7);
+  // More firms than (city, sector) pairs, so set_prices works the wedges out once per combination.
+  const std::size_t n = 64;
+  State s = mixed_firms(w, n, 0.01, 0.02);
   State one_by_one = s;
   set_prices(w, s);
   for (std::size_t i = 0; i < n; ++i) price_firm(w, one_by_one, i);
@@ -166,23 +178,8 @@ TEST_CASE("pricing: the derived delivered price and seller's wedge are the numbe
   const auto loaded = rule_scenario({}, "[{kind: cbec_price, start: 2016-01, destination: us, value: 0.9}]");
   const World w = build_world(loaded.scenario, 7);
   const std::size_t n = 64;
-  State s = blank_state(w, n);
-  FirmStore& f = s.firms;
-  for (std::size_t i = 0; i < n; ++i) {
-    f.city[i] = static_cast<std::uint32_t>(i % 4);
-    f.production_city[i] = static_cast<std::uint32_t>((i / 4) % 4);
-    f.sector[i] = static_cast<std::uint16_t>((i / 16) % 2);
-    f.productivity[i] = 1.0 + 0.013 * static_cast<double>(i);
-    f.quality[i] = 0.5 + 0.021 * static_cast<double>(i);
-    for (int m = 0; m < w.markets; ++m) {
-      const std::size_t k = econ::market_index(w, i, m);
-      f.active[k] = (i + static_cast<std::size_t>(m)) % 3 != 0 ? 1 : 0;
-      f.warehouse[k] = (i / 2 + static_cast<std::size_t>(m)) % 2 == 0 ? 1 : 0;
-    }
-  }
-  set_level(s, kA, Instrument::information, 0.5);
-  set_level(s, kC, Instrument::information, 0.25);
-  s.step = 12;
+  State s = mixed_firms(w, n, 0.013, 0.021);
+  const FirmStore& f = s.firms;
   set_prices(w, s);
   int price_differs = 0, wedge_differs = 0, appeal_differs = 0;
   for (std::size_t i = 0; i < n; ++i) {
